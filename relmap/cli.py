@@ -1,0 +1,93 @@
+"""The command line: ``python -m relmap COMMAND ...``.
+
+Each command parses its arguments and calls the same library function the
+dashboard calls; nothing here computes anything itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+
+from relmap.store import StoreError, open_store
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from exc
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", help="SQLAlchemy URL of the store "
+                        "(default: $RELMAP_DATABASE_URL or sqlite:///data/relmap.db)")
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+# --- import --------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from relmap.importer import import_paths
+
+    mapping = None
+    if getattr(args, "map", None):
+        mapping = dict(item.split("=", 1) for item in args.map)
+    store = open_store(args.db)
+    results = import_paths(store, args.paths, owner=args.owner, as_of=args.as_of,
+                           kind=getattr(args, "kind", None), mapping=mapping)
+    if args.json:
+        _print_json({"files": [r.as_dict() for r in results]})
+    else:
+        for r in results:
+            print(f"{r.status:9} {r.path}  ({r.kind}{', ' + r.layout if r.layout else ''}): "
+                  f"{r.rows_read} rows read, {r.hidden_rows} hidden, {r.records_imported} records stored")
+            for p in r.problems:
+                where = f"line {p.line}: " if p.line else ""
+                print(f"    {where}{p.message}")
+    return 2 if any(r.status == "rejected" for r in results) else 0
+
+
+def _add_import(sub) -> None:
+    p = sub.add_parser("import", help="import LinkedIn, CRM or referral files as dated snapshots")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--owner", help="the rep whose LinkedIn export this is")
+    p.add_argument("--as-of", type=_iso_date, help="the export date (default: from the file, else today)")
+    p.add_argument("--kind", help="override the detected file kind")
+    p.add_argument("--map", action="append", metavar="COLUMN=FIELD",
+                   help="map a CRM column to a relmap field (repeatable)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_import)
+
+
+# --- commands added by later work register below ----------------------------------------
+
+_COMMANDS = [_add_import]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m relmap", description="relmap: relationship map for account teams")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress (counts only)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in _COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

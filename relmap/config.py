@@ -1,0 +1,36 @@
+"""Settings read from the environment, with their defaults in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEMO_DIR = DATA_DIR / "demo"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The store's SQLAlchemy URL: ``explicit``, else ``RELMAP_DATABASE_URL``, else
+    the embedded SQLite file ``data/relmap.db``."""
+    if explicit:
+        return explicit
+    env = os.environ.get("RELMAP_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{DATA_DIR / 'relmap.db'}"
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+# Limits enforced before any work is done on a file.
+MAX_UPLOAD_BYTES = _int_env("RELMAP_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+MAX_ROWS = _int_env("RELMAP_MAX_ROWS", 1_000_000)
+MAX_ZIP_MEMBERS = _int_env("RELMAP_MAX_ZIP_MEMBERS", 500)
+MAX_ZIP_RATIO = _int_env("RELMAP_MAX_ZIP_RATIO", 100)
+MAX_ZIP_EXPANDED_BYTES = _int_env("RELMAP_MAX_ZIP_EXPANDED_BYTES", 1024 * 1024 * 1024)

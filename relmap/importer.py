@@ -1,0 +1,299 @@
+"""Import files into the store: parse, resolve identities, write one snapshot per file.
+
+This is the one function behind the CLI's ``import`` and the dashboard's upload:
+
+>>> from relmap.store import Store
+>>> store = Store("sqlite://")
+>>> [r.status for r in import_bytes(store, "Connections.csv", b"First Name,Last Name,Company,Position,Connected On\\nAda,Byron,ACME,CTO,01 Jan 2024\\n", owner="Sam")]
+['imported']
+
+Each parsed file is written in its own transaction (``Store.write``): stored whole
+or not at all. Identical bytes are recognised by their sha256 and reported as
+``unchanged``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from relmap import identity
+from relmap.ingest import parse_bytes
+from relmap.model import FileResult, ParsedFile, Problem, RejectedFile
+from relmap.store import Store
+
+log = logging.getLogger(__name__)
+
+#: Kinds that describe one rep's own network: they need an owner.
+REP_KINDS = {
+    "linkedin_connections", "linkedin_invitations", "linkedin_messages", "linkedin_positions",
+    "linkedin_profile",
+}
+
+
+@dataclass
+class WriteContext:
+    """What a writer needs besides the parsed rows."""
+
+    store: Store
+    conn: Connection
+    snapshot_id: int
+    as_of: date
+    rep_id: int | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+Writer = Callable[[WriteContext, ParsedFile], int]
+WRITERS: dict[str, Writer] = {}
+
+
+def writer(kind: str) -> Callable[[Writer], Writer]:
+    """Register the function that stores parsed rows of ``kind``; it returns records stored."""
+
+    def register(fn: Writer) -> Writer:
+        WRITERS[kind] = fn
+        return fn
+
+    return register
+
+
+# --- entry points ----------------------------------------------------------------------
+
+
+def import_paths(store: Store, paths: Iterable[str | Path], owner: str | None = None,
+                 as_of: date | None = None, kind: str | None = None,
+                 mapping: dict[str, str] | None = None, is_demo: bool = False) -> list[FileResult]:
+    """Import files from disk; returns one ``FileResult`` per file (or archive member)."""
+    results: list[FileResult] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            results.append(FileResult(path=str(path), kind=kind or "unknown", status="rejected",
+                                      problems=[Problem(0, f"{path.name}: cannot be read ({exc.strerror}); "
+                                                           "check the path and permissions.")]))
+            continue
+        results.extend(import_bytes(store, str(path), data, owner=owner, as_of=as_of, kind=kind,
+                                    mapping=mapping, is_demo=is_demo))
+    return results
+
+
+def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
+                 as_of: date | None = None, kind: str | None = None,
+                 mapping: dict[str, str] | None = None, is_demo: bool = False) -> list[FileResult]:
+    """Import one uploaded file (or archive); returns one ``FileResult`` per stored file."""
+    try:
+        parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping)
+    except RejectedFile as exc:
+        return [FileResult(path=name, kind=kind or "unknown", status="rejected",
+                           problems=[Problem(0, str(exc))])]
+    # An archive's Profile.csv names its owner for every other member.
+    hinted_owner = next((p.owner_hint for p in parsed_files if p.owner_hint), None)
+    return [_import_parsed(store, p, owner or hinted_owner, as_of, is_demo) for p in parsed_files]
+
+
+def _import_parsed(store: Store, parsed: ParsedFile, owner: str | None, as_of: date | None,
+                   is_demo: bool) -> FileResult:
+    result = FileResult(path=parsed.path, kind=parsed.kind, layout=parsed.layout, status="imported",
+                        rows_read=parsed.rows_read, hidden_rows=parsed.hidden_rows,
+                        problems=list(parsed.problems))
+    if parsed.kind in REP_KINDS and not owner:
+        result.status = "rejected"
+        result.problems.insert(0, Problem(0, f"{Path(parsed.path).name}: a LinkedIn export belongs to one "
+                                             "rep; say whose it is with --owner \"Rep Name\" (or the rep "
+                                             "name field on the Upload page)."))
+        return result
+    snapshot_as_of = as_of or parsed.as_of_hint or date.today()
+    try:
+        with store.write() as conn:
+            existing = store.snapshot_by_hash(conn, parsed.content_hash)
+            if existing:
+                result.status = "unchanged"
+                result.snapshot_id = existing["id"]
+                result.records_imported = 0
+                return result
+            rep_id = store.ensure_rep(conn, owner) if owner else None
+            snapshot_id = store.create_snapshot(
+                conn, file_name=Path(parsed.path).name, content_hash=parsed.content_hash,
+                kind=parsed.kind, layout=parsed.layout, rep_id=rep_id, as_of=snapshot_as_of,
+                rows_read=parsed.rows_read, hidden_rows=parsed.hidden_rows, is_demo=is_demo)
+            ctx = WriteContext(store=store, conn=conn, snapshot_id=snapshot_id, as_of=snapshot_as_of,
+                               rep_id=rep_id)
+            records = WRITERS[parsed.kind](ctx, parsed)
+            result.problems.extend(ctx.problems)
+            store.update_snapshot(conn, snapshot_id, records_imported=records,
+                                  problems=[p.as_dict() for p in result.problems])
+            result.records_imported = records
+            result.snapshot_id = snapshot_id
+    except Exception as exc:  # the transaction rolled back: nothing of this file is stored
+        log.exception("import of a %s file failed", parsed.kind)
+        result.status = "rejected"
+        result.records_imported = 0
+        result.snapshot_id = None
+        result.problems.insert(0, Problem(0, f"{Path(parsed.path).name}: could not be stored "
+                                             f"({exc.__class__.__name__}); nothing from it was kept. "
+                                             "Try again; if it persists, report it with the file's layout."))
+        return result
+    log.info("imported %s: %d rows read, %d records", parsed.kind, parsed.rows_read, result.records_imported)
+    return result
+
+
+# --- identity resolution against the store ---------------------------------------------
+
+
+def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | None = None) -> pd.Series:
+    """Company ids for a column of company names (NaN where the text names no employer).
+
+    Known companies are matched by normalised name, known aliases, then domain; the
+    rest are created with the first spelling seen as their display name.
+    """
+    keys = names.map(identity.company_key)
+    wanted = keys.dropna()
+    known = ctx.store.company_ids(ctx.conn, wanted.unique().tolist())
+    dom = domains.map(identity.normalise_domain) if domains is not None else pd.Series(None, index=names.index)
+    missing_mask = keys.notna() & ~keys.isin(list(known))
+    if domains is not None and missing_mask.any():
+        by_domain = ctx.store.company_ids_by_domain(ctx.conn, dom[missing_mask].dropna().unique().tolist())
+        for idx in keys[missing_mask].index:
+            cid = by_domain.get(dom.get(idx))
+            if cid is not None:
+                known[keys[idx]] = cid
+                ctx.store.add_company_alias(ctx.conn, keys[idx], cid)
+    new = (
+        pd.DataFrame({"norm_key": keys, "name": names.map(identity.clean_text), "domain": dom})
+        .loc[lambda f: f.norm_key.notna() & ~f.norm_key.isin(list(known))]
+        .drop_duplicates("norm_key")
+    )
+    if len(new):
+        rows = new.astype(object).where(new.notna(), None).to_dict("records")
+        known.update(ctx.store.insert_companies(ctx.conn, rows))
+    if domains is not None:
+        fill = {known[k]: d for k, d in zip(keys, dom) if k in known and d}
+        ctx.store.set_company_domains(ctx.conn, fill)
+    return keys.map(known)
+
+
+def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
+    """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
+
+    Matching order: normalised profile URL, then email, then name + company (the same
+    name at another company is another person). Rows that match nobody become new
+    people; rows within the file that share a key become one person.
+    """
+    f = pd.DataFrame(index=frame.index)
+    f["url"] = frame["profile_url"].map(identity.normalise_profile_url)
+    f["email"] = frame["email"].map(identity.normalise_email) if "email" in frame else None
+    f["name_key"] = [identity.name_key(a, b) for a, b in zip(frame["first_name"], frame["last_name"])]
+    f["full_name"] = [identity.full_name(a, b) for a, b in zip(frame["first_name"], frame["last_name"])]
+    f["company_id"] = frame["company_id"] if "company_id" in frame else float("nan")
+    f["person_id"] = pd.NA
+
+    by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
+    f["person_id"] = f["url"].map(by_url)
+    need = f["person_id"].isna() & f["email"].notna()
+    if need.any():
+        by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())
+        f.loc[need, "person_id"] = f.loc[need, "email"].map(by_email)
+    need = f["person_id"].isna() & f["name_key"].notna() & f["company_id"].notna()
+    if need.any():
+        candidates = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
+        candidates = candidates.dropna(subset=["company_id"])
+        # Someone with a different profile URL is a different person, whatever the name.
+        pairs = dict(zip(zip(candidates.name_key, candidates.company_id.astype(int)), candidates.person_id))
+        for idx in f.index[need]:
+            pid = pairs.get((f.at[idx, "name_key"], int(f.at[idx, "company_id"])))
+            if pid is not None:
+                url = _text(f.at[idx, "url"])
+                cand_url = _text(candidates.loc[candidates.person_id == pid, "profile_url"].iloc[0])
+                if url and cand_url and url != cand_url:
+                    continue
+                f.at[idx, "person_id"] = pid
+
+    # New people: group rows of this file that share a key.
+    new = f[f["person_id"].isna() & f["full_name"].notna()].copy()
+    if len(new):
+        new["group"] = [
+            _text(url) or _text(email) or (f"{key}@{int(cid)}" if not pd.isna(cid) else f"row:{idx}")
+            for idx, url, email, key, cid in zip(new.index, new["url"], new["email"], new["name_key"],
+                                                 new["company_id"])
+        ]
+        first = new.drop_duplicates("group")
+        ids = ctx.store.insert_people(ctx.conn, [
+            {"full_name": r.full_name, "first_name": identity.clean_text(frame.at[i, "first_name"]),
+             "last_name": identity.clean_text(frame.at[i, "last_name"]), "name_key": r.name_key,
+             "profile_url": _text(r.url), "email": _text(r.email)}
+            for i, r in zip(first.index, first.itertuples())
+        ])
+        group_ids = dict(zip(first["group"], ids))
+        f.loc[new.index, "person_id"] = new["group"].map(group_ids)
+
+    # Teach the store the keys it learnt for known people.
+    matched = f[f["person_id"].notna()]
+    ctx.store.fill_people(
+        ctx.conn,
+        urls={int(p): u for p, u in zip(matched.person_id, matched.url) if isinstance(u, str)},
+        emails={int(p): e for p, e in zip(matched.person_id, matched.email) if isinstance(e, str)},
+    )
+    ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.person_id, matched.email) if isinstance(e, str)})
+    return f["person_id"]
+
+
+def _text(value: object) -> str | None:
+    """``value`` when it is a string, else None (pandas gives NaN for missing text)."""
+    return value if isinstance(value, str) else None
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None instead of NaN/NaT and plain Python numbers."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")
+
+
+# --- LinkedIn connections ------------------------------------------------------------------
+
+
+@writer("linkedin_connections")
+def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """People the rep is connected to, their employer and title on the export date."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    frame = frame.copy()
+    frame["company_id"] = resolve_companies(ctx, frame["company"])
+    frame["person_id"] = resolve_people(ctx, frame)
+    frame = frame[frame["person_id"].notna()]
+    # A person listed twice in one export is one relationship.
+    frame = frame.drop_duplicates("person_id")
+    frame["person_id"] = frame["person_id"].astype(int)
+    employment = pd.DataFrame({
+        "person_id": frame["person_id"],
+        "company_id": frame["company_id"].map(lambda c: None if pd.isna(c) else int(c)),
+        "company_text": frame["company"].map(identity.clean_text),
+        "title": frame["position"].map(identity.clean_text),
+        "snapshot_id": ctx.snapshot_id,
+        "observed_on": ctx.as_of,
+        "source": "linkedin",
+    })
+    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    rel = pd.DataFrame({
+        "rep_id": ctx.rep_id,
+        "person_id": frame["person_id"],
+        "snapshot_id": ctx.snapshot_id,
+        "source": "linkedin",
+        "connected_on": frame["connected_on"],
+        "message_count": 0,
+    })
+    return ctx.store.insert_rows(ctx.conn, "relationships", _records(rel))
+
+
+# --- other LinkedIn archive kinds (invitations, messages, positions, profile) -----------------
+
+
+# --- CRM exports and referrals ---------------------------------------------------------------

@@ -1,0 +1,440 @@
+"""The store: the only module that talks SQL.
+
+``Store`` wraps a SQLAlchemy engine on SQLite (default, ``data/relmap.db``) or
+PostgreSQL. The schema lives in ``relmap.model`` and is created on first use.
+
+Writes happen inside ``Store.write()``, one transaction per imported file: the file
+is stored whole or not at all. Writers are serialised (``BEGIN IMMEDIATE`` on
+SQLite, an advisory lock on PostgreSQL) so concurrent imports never interleave or
+collide on new people and companies; readers are never blocked.
+
+>>> store = Store("sqlite://")          # in memory
+>>> store.is_empty()
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text, union
+from sqlalchemy.engine import make_url
+
+from relmap import config
+from relmap.model import (
+    FRAME_COLUMNS,
+    SCHEMA_VERSION,
+    champion_marks,
+    companies,
+    company_aliases,
+    crm_accounts,
+    crm_contacts,
+    crm_opportunities,
+    employments,
+    identity_reviews,
+    meta,
+    metadata,
+    people,
+    person_emails,
+    referrals,
+    relationships,
+    reps,
+    snapshots,
+)
+
+_PG_WRITE_LOCK = 727_001  # advisory lock id that serialises writers on PostgreSQL
+_CHUNK = 900  # bound parameters per IN (...) query, under SQLite's limit
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says what to do."""
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # pragma: no cover - trivial
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=60000")
+            if parsed.database and parsed.database != ":memory:":
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            # Writers take the write lock up front, so two imports queue instead of
+            # failing with "database is locked" when one upgrades a read lock.
+            if conn.get_execution_options().get("relmap_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Frames:
+    """Everything insights read, as pandas frames (columns: ``model.FRAME_COLUMNS``)."""
+
+    reps: pd.DataFrame
+    people: pd.DataFrame
+    companies: pd.DataFrame
+    snapshots: pd.DataFrame
+    employments: pd.DataFrame
+    relationships: pd.DataFrame
+    referrals: pd.DataFrame
+    crm_accounts: pd.DataFrame
+    crm_contacts: pd.DataFrame
+    crm_opportunities: pd.DataFrame
+    champion_marks: pd.DataFrame
+
+    @classmethod
+    def empty(cls) -> Frames:
+        return cls(**{f.name: pd.DataFrame(columns=FRAME_COLUMNS[f.name]) for f in fields(cls)})
+
+
+_DATE_COLUMNS = {
+    "as_of", "observed_on", "connected_on", "last_touch", "referred_on", "renewal_date",
+    "last_activity", "close_date", "started_on", "ended_on", "marked_on", "imported_at",
+}
+
+
+class Store:
+    """A relmap store at a SQLAlchemy URL (see ``config.database_url``)."""
+
+    def __init__(self, url: str | None = None):
+        self.url = config.database_url(url)
+        try:
+            self.engine = _make_engine(self.url)
+            self.is_sqlite = self.engine.dialect.name == "sqlite"
+            self._create_schema()
+        except StoreError:
+            raise
+        except Exception as exc:  # connection refused, bad URL, unwritable file...
+            raise StoreError(
+                f"Cannot open the store at {make_url(self.url).render_as_string(hide_password=True)}: "
+                f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}. "
+                "Check --db / RELMAP_DATABASE_URL and that the database is reachable."
+            ) from exc
+
+    # --- schema ------------------------------------------------------------------
+
+    def _create_schema(self) -> None:
+        with self.write() as conn:
+            metadata.create_all(conn, checkfirst=True)
+            stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            if stored is None:
+                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(stored) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"The store was written by a newer relmap (schema {stored}, this one knows "
+                    f"{SCHEMA_VERSION}); upgrade relmap or point --db at another store."
+                )
+
+    def schema_version(self) -> int:
+        with self.read() as conn:
+            return int(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar())
+
+    # --- transactions --------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction, serialised against other writers; commits on success."""
+        with self.engine.connect() as conn:
+            conn.execution_options(relmap_write=True)
+            with conn.begin():
+                if not self.is_sqlite:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only connection (a consistent snapshot on both backends)."""
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    # --- snapshots -------------------------------------------------------------------
+
+    def snapshot_by_hash(self, conn: Connection, content_hash: str) -> dict | None:
+        row = conn.execute(select(snapshots).where(snapshots.c.content_hash == content_hash)).mappings().first()
+        return dict(row) if row else None
+
+    def create_snapshot(self, conn: Connection, **values) -> int:
+        values.setdefault("imported_at", datetime.now(UTC).replace(tzinfo=None))
+        if isinstance(values.get("problems"), list):
+            values["problems"] = json.dumps(values["problems"])
+        return conn.execute(snapshots.insert().values(**values)).inserted_primary_key[0]
+
+    def update_snapshot(self, conn: Connection, snapshot_id: int, **values) -> None:
+        if isinstance(values.get("problems"), list):
+            values["problems"] = json.dumps(values["problems"])
+        conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id).values(**values))
+
+    def list_snapshots(self) -> pd.DataFrame:
+        """Every import, newest first, with its rep's name."""
+        query = (
+            select(snapshots, reps.c.name.label("rep_name"))
+            .select_from(snapshots.outerjoin(reps, snapshots.c.rep_id == reps.c.id))
+            .order_by(snapshots.c.imported_at.desc(), snapshots.c.id.desc())
+        )
+        with self.read() as conn:
+            return _frame(conn.execute(query))
+
+    def delete_snapshot(self, snapshot_id: int) -> bool:
+        """Delete one snapshot and everything it brought; people left with no trace go too."""
+        with self.write() as conn:
+            gone = conn.execute(snapshots.delete().where(snapshots.c.id == snapshot_id)).rowcount
+            self._delete_orphans(conn)
+        return bool(gone)
+
+    def _delete_orphans(self, conn: Connection) -> None:
+        referenced = union(
+            select(employments.c.person_id),
+            select(relationships.c.person_id),
+            select(crm_contacts.c.person_id),
+            select(referrals.c.referrer_id),
+            select(referrals.c.referred_id),
+            select(reps.c.person_id).where(reps.c.person_id.is_not(None)),
+        )
+        conn.execute(people.delete().where(people.c.id.not_in(referenced.scalar_subquery())))
+
+    # --- reps, companies, people --------------------------------------------------------
+
+    def ensure_rep(self, conn: Connection, name: str) -> int:
+        """The id of the rep called ``name`` (matched case- and accent-insensitively)."""
+        from relmap.identity import fold
+
+        key = " ".join(fold(name).split())
+        found = conn.execute(select(reps.c.id).where(reps.c.name_key == key)).scalar()
+        if found is not None:
+            return found
+        return conn.execute(reps.insert().values(name=name.strip(), name_key=key)).inserted_primary_key[0]
+
+    def company_ids(self, conn: Connection, keys: Iterable[str]) -> dict[str, int]:
+        """Known company ids for normalised keys, through names and aliases."""
+        keys = list(set(keys))
+        found: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            for key, cid in conn.execute(
+                select(companies.c.norm_key, companies.c.id).where(companies.c.norm_key.in_(chunk))
+            ):
+                found[key] = cid
+            for key, cid in conn.execute(
+                select(company_aliases.c.alias_key, company_aliases.c.company_id).where(
+                    company_aliases.c.alias_key.in_(chunk)
+                )
+            ):
+                found.setdefault(key, cid)
+        return found
+
+    def company_ids_by_domain(self, conn: Connection, domains: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(set(domains))):
+            for dom, cid in conn.execute(
+                select(companies.c.domain, companies.c.id).where(companies.c.domain.in_(chunk))
+            ):
+                found.setdefault(dom, cid)
+        return found
+
+    def insert_companies(self, conn: Connection, rows: list[dict]) -> dict[str, int]:
+        """Insert ``{name, norm_key, domain}`` rows; returns ``norm_key -> id``."""
+        if not rows:
+            return {}
+        result = conn.execute(
+            companies.insert().returning(companies.c.norm_key, companies.c.id, sort_by_parameter_order=True),
+            rows,
+        )
+        return {key: cid for key, cid in result}
+
+    def set_company_domains(self, conn: Connection, domains: dict[int, str]) -> None:
+        """Fill ``companies.domain`` where it is still empty."""
+        for cid, dom in domains.items():
+            conn.execute(
+                companies.update().where(companies.c.id == cid, companies.c.domain.is_(None)).values(domain=dom)
+            )
+
+    def add_company_alias(self, conn: Connection, alias_key: str, company_id: int) -> None:
+        if conn.execute(select(company_aliases.c.company_id).where(company_aliases.c.alias_key == alias_key)).first():
+            return
+        conn.execute(company_aliases.insert().values(alias_key=alias_key, company_id=company_id))
+
+    def people_by_url(self, conn: Connection, urls: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(set(urls))):
+            found.update(conn.execute(select(people.c.profile_url, people.c.id).where(people.c.profile_url.in_(chunk))).all())
+        return found
+
+    def people_by_email(self, conn: Connection, emails: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(set(emails))):
+            found.update(
+                conn.execute(
+                    select(person_emails.c.email, person_emails.c.person_id).where(person_emails.c.email.in_(chunk))
+                ).all()
+            )
+        return found
+
+    def people_by_name(self, conn: Connection, name_keys: Iterable[str]) -> pd.DataFrame:
+        """People whose name key is in ``name_keys``, one row per company they were seen at
+        (columns person_id, name_key, full_name, profile_url, company_id; company_id may be NaN)."""
+        frames = []
+        for chunk in _chunks(list(set(name_keys))):
+            query = (
+                select(people.c.id.label("person_id"), people.c.name_key, people.c.full_name,
+                       people.c.profile_url, employments.c.company_id)
+                .select_from(people.outerjoin(employments, employments.c.person_id == people.c.id))
+                .where(people.c.name_key.in_(chunk))
+                .distinct()
+            )
+            frames.append(_frame(conn.execute(query)))
+        if not frames:
+            return pd.DataFrame(columns=["person_id", "name_key", "full_name", "profile_url", "company_id"])
+        return pd.concat(frames, ignore_index=True)
+
+    def insert_people(self, conn: Connection, rows: list[dict]) -> list[int]:
+        """Insert ``{full_name, first_name, last_name, name_key, profile_url, email}`` rows;
+        returns their ids in order."""
+        if not rows:
+            return []
+        result = conn.execute(people.insert().returning(people.c.id, sort_by_parameter_order=True), rows)
+        return [r[0] for r in result]
+
+    def fill_people(self, conn: Connection, urls: dict[int, str], emails: dict[int, str]) -> None:
+        """Give known people a profile URL / primary email they did not have yet."""
+        for pid, url in urls.items():
+            conn.execute(people.update().where(people.c.id == pid, people.c.profile_url.is_(None)).values(profile_url=url))
+        for pid, email in emails.items():
+            conn.execute(people.update().where(people.c.id == pid, people.c.email.is_(None)).values(email=email))
+
+    def add_emails(self, conn: Connection, pairs: dict[str, int]) -> None:
+        """Record ``email -> person_id`` for emails not known yet."""
+        if not pairs:
+            return
+        known = self.people_by_email(conn, pairs)
+        new = [{"email": e, "person_id": p} for e, p in pairs.items() if e not in known]
+        if new:
+            conn.execute(person_emails.insert(), new)
+
+    def insert_rows(self, conn: Connection, table_name: str, rows: list[dict]) -> int:
+        """Bulk insert rows into one of the observation tables; returns the count."""
+        if rows:
+            conn.execute(metadata.tables[table_name].insert(), rows)
+        return len(rows)
+
+    def add_review(self, conn: Connection, entity: str, left_id: int, right_id: int,
+                   confidence: float, reason: str, snapshot_id: int | None) -> None:
+        conn.execute(identity_reviews.insert().values(
+            entity=entity, left_id=left_id, right_id=right_id, confidence=confidence,
+            reason=reason, status="open", snapshot_id=snapshot_id))
+
+    # --- reading -------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        with self.read() as conn:
+            return conn.execute(select(func.count()).select_from(snapshots)).scalar() == 0
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        tables = {"snapshots": snapshots, "reps": reps, "people": people, "companies": companies,
+                  "employments": employments, "relationships": relationships, "referrals": referrals,
+                  "crm_accounts": crm_accounts, "crm_contacts": crm_contacts,
+                  "crm_opportunities": crm_opportunities}
+        with self.read() as conn:
+            return {name: conn.execute(select(func.count()).select_from(t)).scalar() for name, t in tables.items()}
+
+    def rep_names(self) -> list[str]:
+        with self.read() as conn:
+            return list(conn.execute(select(reps.c.name).order_by(reps.c.name)).scalars())
+
+    def company_names(self) -> list[str]:
+        """Companies someone is or was seen at, by name."""
+        with self.read() as conn:
+            return list(conn.execute(select(companies.c.name).order_by(companies.c.name)).scalars())
+
+    def load_frames(self, as_of: date | None = None) -> Frames:
+        """Read the whole store as frames for insights (only snapshots up to ``as_of``)."""
+        with self.read() as conn:
+            snap_filter = [] if as_of is None else [snapshots.c.as_of <= as_of]
+            snap_ids = select(snapshots.c.id).where(*snap_filter)
+
+            def observed(table, *cols):
+                return (
+                    select(*cols, table.c.snapshot_id, snapshots.c.as_of.label("observed_on"))
+                    .select_from(table.join(snapshots, table.c.snapshot_id == snapshots.c.id))
+                    .where(*snap_filter)
+                )
+
+            queries = {
+                "reps": select(reps.c.id.label("rep_id"), reps.c.name.label("rep_name"), reps.c.person_id),
+                "people": select(people.c.id.label("person_id"), people.c.full_name, people.c.profile_url, people.c.email),
+                "companies": select(companies.c.id.label("company_id"), companies.c.name.label("company_name"),
+                                    companies.c.norm_key, companies.c.domain),
+                "snapshots": select(snapshots.c.id.label("snapshot_id"), snapshots.c.file_name, snapshots.c.kind,
+                                    snapshots.c.layout, snapshots.c.rep_id, snapshots.c.as_of,
+                                    snapshots.c.imported_at, snapshots.c.is_demo).where(*snap_filter),
+                "employments": select(employments.c.person_id, employments.c.company_id, employments.c.company_text,
+                                      employments.c.title, employments.c.snapshot_id, employments.c.observed_on,
+                                      employments.c.source, employments.c.started_on, employments.c.ended_on)
+                .where(employments.c.snapshot_id.in_(snap_ids)),
+                "relationships": select(relationships.c.rep_id, relationships.c.person_id, relationships.c.snapshot_id,
+                                        relationships.c.source, relationships.c.connected_on, relationships.c.last_touch,
+                                        relationships.c.message_count)
+                .where(relationships.c.snapshot_id.in_(snap_ids)),
+                "referrals": select(referrals.c.referrer_id, referrals.c.referred_id, referrals.c.company_id,
+                                    referrals.c.referred_on, referrals.c.note, referrals.c.snapshot_id)
+                .where(referrals.c.snapshot_id.in_(snap_ids)),
+                "crm_accounts": observed(crm_accounts, crm_accounts.c.company_id, crm_accounts.c.name,
+                                         crm_accounts.c.domain, crm_accounts.c.status, crm_accounts.c.owner,
+                                         crm_accounts.c.arr, crm_accounts.c.renewal_date, crm_accounts.c.last_activity),
+                "crm_contacts": observed(crm_contacts, crm_contacts.c.person_id, crm_contacts.c.company_id,
+                                         crm_contacts.c.email, crm_contacts.c.title, crm_contacts.c.role,
+                                         crm_contacts.c.owner, crm_contacts.c.last_activity),
+                "crm_opportunities": observed(crm_opportunities, crm_opportunities.c.company_id, crm_opportunities.c.name,
+                                              crm_opportunities.c.stage, crm_opportunities.c.amount,
+                                              crm_opportunities.c.close_date, crm_opportunities.c.is_closed,
+                                              crm_opportunities.c.is_won, crm_opportunities.c.owner,
+                                              crm_opportunities.c.contact_roles),
+                "champion_marks": select(champion_marks.c.person_id, champion_marks.c.company_id,
+                                         champion_marks.c.note, champion_marks.c.marked_on),
+            }
+            out = {}
+            for name, query in queries.items():
+                frame = _frame(conn.execute(query), FRAME_COLUMNS[name])
+                out[name] = frame[FRAME_COLUMNS[name]]
+            return Frames(**out)
+
+
+def _frame(result, columns: list[str] | None = None) -> pd.DataFrame:
+    """A result as a frame, with date columns as datetime64 (NaT when unknown)."""
+    rows = result.all()
+    frame = pd.DataFrame.from_records(rows, columns=columns or list(result.keys()))
+    for col in frame.columns:
+        if col in _DATE_COLUMNS:
+            frame[col] = pd.to_datetime(frame[col], errors="coerce")
+    return frame
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (and create on first use) the store at ``url`` or the configured default."""
+    return Store(url)
