@@ -23,6 +23,7 @@ from the old company to the new one; a referral a dotted purple arrow.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import json
 import math
@@ -238,6 +239,13 @@ def strip_remote(html: str) -> str:
     return html
 
 
+@functools.lru_cache(maxsize=1)
+def _template():
+    """pyvis's page template, compiled once per process."""
+    net = Network(cdn_resources="in_line")
+    return net.templateEnv.get_template(net.path)
+
+
 def graph_html(g: nx.DiGraph, height: int = 750, physics: bool = False) -> str:
     """The self-contained HTML page for ``g`` (layout precomputed, physics off unless asked)."""
     pos = layout(g)
@@ -249,7 +257,7 @@ def graph_html(g: nx.DiGraph, height: int = 750, physics: bool = False) -> str:
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
     net.options = _options(physics, len(nodes))
-    template = net.templateEnv.get_template(net.path)
+    template = _template()
     page = template.render(
         height=net.height, width=net.width, nodes=nodes, edges=edges, heading="",
         options=json.dumps(net.options), physics_enabled=bool(physics), use_DOT=False, dot_lang=None,
