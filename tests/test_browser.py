@@ -1,7 +1,7 @@
 """End to end in a real browser: `streamlit run app.py` driven by Playwright in Debian's Chromium.
 
-Uploads a Connections.csv, sees the import summary, opens the map and sees it drawn
-(a canvas inside the iframe), and checks that no request left localhost. Screenshots
+Uploads a Connections.csv, sees the import summary, opens the map, Champions moved and
+an account and sees the maps drawn (a canvas inside the iframe), and checks that no request left localhost. Screenshots
 go to tests/artifacts/. Without Chromium or Playwright the test skips with the reason,
 except in CI (RELMAP_CI=1), where it fails.
 """
@@ -109,6 +109,8 @@ def test_upload_then_map_in_chromium(server, tmp_path):
             context.route("**/*", guard)
             page = context.new_page()
             page.goto(server, wait_until="domcontentloaded")
+            expect(page.get_by_text("No data yet")).to_be_visible(timeout=30_000)  # Overview, empty store
+            page.goto(f"{server}/upload", wait_until="domcontentloaded")
             expect(page.get_by_text("Upload exports")).to_be_visible(timeout=30_000)
             page.locator("input[type=file]").first.set_input_files(str(csv_path))
             owner = page.get_by_label("Rep name (whose LinkedIn export this is)")
@@ -126,6 +128,18 @@ def test_upload_then_map_in_chromium(server, tmp_path):
             expect(frame.locator("#relmap-legend")).to_contain_text("Single-threaded account")
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
+
+            page.goto(f"{server}/champions", wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Champions moved")).to_be_visible(timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "champions.png"), full_page=True)
+
+            page.goto(f"{server}/account?account=ACME", wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible(timeout=30_000)
+            frame = page.frame_locator("iframe").first
+            expect(frame.locator("#mynetwork canvas")).to_be_visible(timeout=30_000)
+            expect(frame.locator("#relmap-legend")).to_contain_text("Account map: ACME")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "account.png"), full_page=True)
         finally:
             browser.close()
     assert blocked == [], f"requests tried to leave localhost: {blocked[:5]}"
