@@ -264,7 +264,13 @@ def person_match(a: tuple[object, object], b: tuple[object, object]) -> NameMatc
         if len(ia) == len(ib) and all(x[0] == y[0] and (len(x) == 1 or len(y) == 1 or x == y)
                                       for x, y in zip(ia, ib)):
             return NameMatch(0.9, f"initials agree: {' '.join(ia)} / {' '.join(ib)} {wa[-1]}")
-    score = fuzz.token_sort_ratio(" ".join(fa), " ".join(fb)) / 100
+    score = fuzz.token_sort_ratio(" ".join(fa), " ".join(fb))
+    if len(wa) >= 2 and len(wb) >= 2:
+        # Given names against given names and surname against surname, in either order.
+        ga, gb = " ".join(map(_formal, wa[:-1])), " ".join(map(_formal, wb[:-1]))
+        score = max(score, (fuzz.ratio(ga, gb) + fuzz.ratio(wa[-1], wb[-1])) / 2,
+                    (fuzz.ratio(ga, " ".join(wb[1:])) + fuzz.ratio(wa[-1], _formal(wb[0]))) / 2)
+    score /= 100
     return NameMatch(round(score, 2), f"similar spelling ({round(score * 100)}% alike)")
 
 

@@ -283,7 +283,7 @@ def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> di
             continue
         # A C-speed prefilter, then the careful comparison on the few left.
         hits = process.extract(f.at[idx, "name_key"], cands["name_key"].tolist(), scorer=fuzz.token_sort_ratio,
-                               score_cutoff=55, limit=5)
+                               score_cutoff=40, limit=10)
         rows = cands.iloc[[h[2] for h in hits]]
         url = _text(f.at[idx, "url"])
         rows = rows.loc[[not (url and isinstance(u, str) and u != url) for u in rows.profile_url]]
