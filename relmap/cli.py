@@ -117,9 +117,53 @@ def _add_export(sub) -> None:
     p.set_defaults(func=cmd_export)
 
 
+# --- map -------------------------------------------------------------------------------
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from relmap.views import MapRequest, map_html
+
+    store = open_store(args.db)
+    if store.is_empty():
+        print("error: the store is empty; import a LinkedIn export first "
+              "(python -m relmap import Connections.csv --owner \"Rep Name\").", file=sys.stderr)
+        return 2
+    if args.company:
+        request = MapRequest("company", args.company)
+    elif args.person:
+        request = MapRequest("person", args.person)
+    else:
+        request = MapRequest("rep", args.rep)
+    try:
+        page, graph = map_html(store.load_frames(), request)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"wrote {out} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links)")
+    if graph.graph.get("omitted"):
+        print(f"note: {graph.graph['omitted']}")
+    return 0
+
+
+def _add_map(sub) -> None:
+    p = sub.add_parser("map", help="write the relationship map of a company, person or rep as offline HTML")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--company", metavar="NAME")
+    who.add_argument("--person", metavar="NAME")
+    who.add_argument("--rep", metavar="NAME")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the HTML file")
+    _add_db(p)
+    p.set_defaults(func=cmd_map)
+
+
 # --- commands added by later work register below ----------------------------------------
 
-_COMMANDS = [_add_import, _add_report, _add_export]
+_COMMANDS = [_add_import, _add_map, _add_report, _add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -296,4 +296,112 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
 # --- other LinkedIn archive kinds (invitations, messages, positions, profile) -----------------
 
 
+def _rep_person_id(ctx: WriteContext, profile: pd.DataFrame | None = None) -> int:
+    """The person who is the rep; matched or created from ``profile`` (or the rep's name)."""
+    name, person_id = ctx.store.rep_person(ctx.conn, ctx.rep_id)
+    if profile is None:
+        first, last = name, None
+        url = None
+    else:
+        first, last, url = profile["first_name"].iloc[0], profile["last_name"].iloc[0], profile["profile_url"].iloc[0]
+    if person_id is None:
+        frame = pd.DataFrame({"first_name": [first], "last_name": [last], "profile_url": [url], "email": [None],
+                              "company_id": [float("nan")]})
+        person_id = int(resolve_people(ctx, frame).iloc[0])
+        ctx.store.set_rep_person(ctx.conn, ctx.rep_id, person_id)
+    elif url:
+        ctx.store.fill_people(ctx.conn, urls={person_id: url}, emails={})
+    return int(person_id)
+
+
+def _match_counterparts(ctx: WriteContext, names: pd.Series, urls: pd.Series) -> pd.Series:
+    """Person ids for message/invitation counterparts: by profile URL, else by a name that
+    exactly one known person has; anyone else becomes a new person."""
+    frame = pd.DataFrame({"first_name": names, "last_name": None, "profile_url": urls, "email": None},
+                         index=names.index)
+    frame["company_id"] = float("nan")
+    by_url = ctx.store.people_by_url(ctx.conn, urls.dropna().unique().tolist())
+    ids = urls.map(by_url)
+    keys = names.map(identity.name_key)
+    need = ids.isna() & keys.notna()
+    if need.any():
+        candidates = ctx.store.people_by_name(ctx.conn, keys[need].unique().tolist())
+        unique = candidates.drop_duplicates(["name_key", "person_id"])
+        unique = unique[~unique.duplicated("name_key", keep=False)]
+        by_name = dict(zip(unique.name_key, unique.person_id))
+        ids[need] = keys[need].map(by_name)
+    rest = ids.isna()
+    if rest.any():
+        ids[rest] = resolve_people(ctx, frame[rest])
+    return ids
+
+
+def _touch_relationships(ctx: WriteContext, frame: pd.DataFrame, source: str) -> int:
+    """One relationships row per counterpart (``person_id, last_touch, message_count``)."""
+    frame = frame[frame["person_id"].notna()].copy()
+    if frame.empty:
+        return 0
+    frame["person_id"] = frame["person_id"].astype(int)
+    frame["last_touch"] = pd.to_datetime(frame["last_touch"])
+    agg = frame.groupby("person_id", as_index=False).agg(last_touch=("last_touch", "max"),
+                                                         message_count=("message_count", "sum"))
+    rel = pd.DataFrame({
+        "rep_id": ctx.rep_id, "person_id": agg["person_id"], "snapshot_id": ctx.snapshot_id, "source": source,
+        "connected_on": None,
+        "last_touch": agg["last_touch"].map(lambda t: None if pd.isna(t) else t.date()),
+        "message_count": agg["message_count"].astype(int),
+    })
+    return ctx.store.insert_rows(ctx.conn, "relationships", _records(rel))
+
+
+@writer("linkedin_messages")
+def write_messages(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Last touch and message count per counterpart (bodies and subjects were never read)."""
+    frame = parsed.frame.copy()
+    if frame.empty:
+        return 0
+    frame["person_id"] = _match_counterparts(ctx, frame["counterpart_name"], frame["counterpart_profile_url"])
+    return _touch_relationships(ctx, frame, "message")
+
+
+@writer("linkedin_invitations")
+def write_invitations(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Invitations sent or received: the latest one per counterpart as a touch."""
+    frame = parsed.frame.copy()
+    if frame.empty:
+        return 0
+    frame["person_id"] = _match_counterparts(ctx, frame["counterpart_name"], frame["counterpart_profile_url"])
+    frame["last_touch"] = frame["sent_on"]
+    frame["message_count"] = 0
+    return _touch_relationships(ctx, frame, "invitation")
+
+
+@writer("linkedin_positions")
+def write_positions(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """The rep's own past and current employers (warm paths), as employments of the rep's person."""
+    frame = parsed.frame.copy()
+    if frame.empty:
+        return 0
+    person_id = _rep_person_id(ctx)
+    frame["company_id"] = resolve_companies(ctx, frame["company"])
+    employment = pd.DataFrame({
+        "person_id": person_id,
+        "company_id": frame["company_id"].map(lambda c: None if pd.isna(c) else int(c)),
+        "company_text": frame["company"], "title": frame["title"],
+        "snapshot_id": ctx.snapshot_id, "observed_on": ctx.as_of, "source": "positions",
+        "started_on": frame["started_on"], "ended_on": frame["finished_on"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+
+
+@writer("linkedin_profile")
+def write_profile(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Link the rep to their own person (name, profile URL)."""
+    if parsed.frame.empty:
+        return 0
+    _rep_person_id(ctx, parsed.frame)
+    return 1
+
+
+
 # --- CRM exports and referrals ---------------------------------------------------------------

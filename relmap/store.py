@@ -226,6 +226,15 @@ class Store:
             return found
         return conn.execute(reps.insert().values(name=name.strip(), name_key=key)).inserted_primary_key[0]
 
+    def rep_person(self, conn: Connection, rep_id: int) -> tuple[str, int | None]:
+        """The rep's name and the person id of their own profile (None until known)."""
+        row = conn.execute(select(reps.c.name, reps.c.person_id).where(reps.c.id == rep_id)).one()
+        return row[0], row[1]
+
+    def set_rep_person(self, conn: Connection, rep_id: int, person_id: int) -> None:
+        """Record which person is the rep themselves (from their Profile.csv)."""
+        conn.execute(reps.update().where(reps.c.id == rep_id).values(person_id=person_id))
+
     def company_ids(self, conn: Connection, keys: Iterable[str]) -> dict[str, int]:
         """Known company ids for normalised keys, through names and aliases."""
         keys = list(set(keys))
