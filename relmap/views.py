@@ -104,13 +104,30 @@ def _join(value: object) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(_join(v) for v in value)
     if isinstance(value, dict):
-        return str(value.get("name") or value.get("person") or value.get("text") or
-                    ", ".join(f"{k}: {v}" for k, v in value.items()))
+        if value.get("sentence"):
+            return str(value["sentence"])
+        if value.get("person"):
+            title = f" ({value['title']})" if value.get("title") else ""
+            why = f": {_join(value['why'])}" if value.get("why") else ""
+            return f"{value['person']}{title}{why}"
+        return str(value.get("name") or value.get("text") or ", ".join(f"{k}: {v}" for k, v in value.items()))
     return "" if value is None else str(value)
 
 
-def accounts_table(report: dict | None) -> pd.DataFrame:
-    """The report's scored accounts as a flat table (lists joined with "; "), riskiest first."""
+def risk_by_company(report: dict | None) -> dict:
+    """``{company_id: {"level", "reasons", "single_threaded"}}`` from the report's accounts
+    (what ``graph.current_state`` takes to ring accounts on the map)."""
+    out = {}
+    for item in (report or {}).get("accounts") or []:
+        if item.get("company_id") is not None:
+            out[int(item["company_id"])] = {"level": item.get("risk_level"), "reasons": list(item.get("reasons") or []),
+                                            "single_threaded": bool(item.get("single_threaded"))}
+    return out
+
+
+def accounts_table(report: dict | None, frames: Frames | None = None) -> pd.DataFrame:
+    """The report's scored accounts as a flat table (lists joined with "; "), riskiest first;
+    CRM owner and ARR filled from ``frames`` when the report has none."""
     columns = ["account", "status", "owner", "threads", "single_threaded", "risk_score", "risk_level",
                "reasons", "champions", "next_contacts", "arr"]
     rows = list((report or {}).get("accounts") or [])
@@ -118,6 +135,12 @@ def accounts_table(report: dict | None) -> pd.DataFrame:
     for col in columns:
         if col not in frame.columns:
             frame[col] = None
+    if frames is not None and len(frames.crm_accounts) and "company_id" in frame.columns and len(frame):
+        crm = frames.crm_accounts.sort_values("observed_on").drop_duplicates("company_id", keep="last")
+        crm = crm.set_index("company_id")
+        ids = frame["company_id"]
+        frame["owner"] = frame["owner"].where(frame["owner"].notna(), ids.map(crm["owner"]))
+        frame["arr"] = frame["arr"].where(frame["arr"].notna(), ids.map(crm["arr"]))
     for col in ("reasons", "champions", "next_contacts"):
         frame[col] = frame[col].map(_join)
     frame = frame[columns]

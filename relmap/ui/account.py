@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from relmap.ui.common import empty_state, get_frames, get_report, get_store, md_escape, remembered_filters
+from relmap.graph import find_company
+from relmap.ui.common import empty_state, get_context, get_frames, get_report, get_store, md_escape, remembered_filters
 from relmap.ui.map import show_map
 from relmap.views import MapRequest, _join
 
@@ -17,7 +18,11 @@ def _entry(report: dict | None, name: str) -> dict | None:
     return None
 
 
-def _timeline(report: dict | None, name: str) -> pd.DataFrame:
+def _timeline(report: dict | None, name: str, company_id: int | None = None, ctx=None) -> pd.DataFrame:
+    if ctx is not None and company_id is not None:
+        from relmap.insights.timeline import account_timeline
+
+        return pd.DataFrame(account_timeline(ctx, company_id))
     timeline = (report or {}).get("timeline") or []
     if isinstance(timeline, dict):  # {account: [events]}
         events = timeline.get(name) or next((v for k, v in timeline.items() if str(k).casefold() == name.casefold()),
@@ -47,10 +52,12 @@ def page() -> None:
         return
     st.query_params["account"] = name
     report = get_report(as_of)
+    ctx = get_context(as_of)
+    company_id = find_company(frames, name)
     entry = _entry(report, name)
     left, right = st.columns([3, 2])
     with left:
-        show_map(MapRequest("company", name), key="account-map")
+        show_map(MapRequest("company", name), key="account-map", as_of=as_of)
     with right:
         if entry:
             st.metric("Risk", f"{entry.get('risk_level') or 'unscored'} ({entry.get('risk_score', '–')})")
@@ -63,8 +70,20 @@ def page() -> None:
             st.markdown("\n".join(f"- {md_escape(_join(c))}" for c in contacts) or "No suggestion yet.")
         elif report is not None:
             st.info("This company is not a scored account (customers and open opportunities are scored).")
+        if ctx is not None:
+            from relmap.insights.paths import warm_paths
+
+            st.subheader("Warm paths in")
+            try:
+                paths = warm_paths(ctx, company_id=company_id, limit=5)
+            except Exception:  # never a traceback on a page
+                paths = []
+            st.markdown("\n".join(f"- {md_escape(_join(p))}" for p in paths) or "No warm path found.")
     st.subheader("Timeline")
-    events = _timeline(report, name)
+    try:
+        events = _timeline(report, name, company_id, ctx)
+    except Exception:  # never a traceback on a page
+        events = pd.DataFrame()
     if events.empty:
         st.caption("No events yet: arrivals, departures and new connections appear as snapshots accumulate.")
     else:

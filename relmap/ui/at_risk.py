@@ -20,7 +20,7 @@ def page() -> None:
     report = get_report(as_of)
     if report is None:
         return
-    accounts = accounts_table(report)
+    accounts = accounts_table(report, get_frames(as_of))
     if accounts.empty:
         st.info("No scored accounts yet: upload a CRM accounts export (customers and open opportunities are "
                 "scored) on the Upload page.")

@@ -28,22 +28,26 @@ def page() -> None:
                 "export on the Upload page); moves appear once a later snapshot shows a new employer.")
         return
     st.caption(f"{len(moves)} champions moved, newest first.")
+    accounts = {str(a.get("account", "")).casefold(): a for a in report.get("accounts") or []}
     for move in moves[:200]:
         with st.container(border=True):
             window = move.get("window")
             when = f" ({' – '.join(str(w) for w in window)})" if isinstance(window, list) and window else ""
             st.markdown(f"**{_md(move.get('person', '?'))}**: {_md(move.get('from_company') or '?')} → "
                         f"{_md(move.get('to_company') or '?')}{when}")
-            for key, label in (("known_by", "Who on the team knows them"), ("reps", "Who on the team knows them"),
-                               ("risk_left", "Risk at the account left"),
-                               ("opportunity", "Opportunity at the company joined")):
-                if move.get(key):
-                    st.text(f"{label}: {_join(move[key])}")
+            st.text("Who on the team knows them: " + (_join(move.get("known_by")) or "nobody yet"))
+            left = accounts.get(str(move.get("from_company", "")).casefold())
+            if left:
+                st.text(f"Risk at {move.get('from_company')}: {left.get('risk_level')} ({left.get('risk_score')})"
+                        + (", single-threaded" if left.get("single_threaded") else ""))
+            if move.get("landing"):
+                st.text(f"At {move.get('to_company')}: {move['landing']}")
             if move.get("reasons"):
                 st.markdown("\n".join(f"- {_md(_join(r))}" for r in move["reasons"]))
             if move.get("warm_paths"):
-                st.text("Warm path: " + " | ".join(_join(p) if not isinstance(p, list) else " → ".join(map(_join, p))
-                                                    for p in move["warm_paths"][:3]))
+                st.text("Warm paths:\n" + "\n".join(
+                    "  " + (_join(p) if not isinstance(p, list) else " → ".join(map(_join, p)))
+                    for p in move["warm_paths"][:3]))
             links = [f"[Open {_md(move[k])}](account?account={_q(move[k])})"
                      for k in ("from_company", "to_company") if move.get(k)]
             st.markdown(" · ".join(links))

@@ -151,10 +151,30 @@ def _report(url: str, version: tuple, as_of: date | None) -> dict:
     return build_report(_frames(url, version, as_of), as_of)
 
 
-def get_report(as_of: date | None = None) -> dict | None:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _context(url: str, version: tuple, as_of: date | None):
+    from relmap.insights.context import prepare
+
+    return prepare(_frames(url, version, as_of), as_of)
+
+
+def get_context(as_of: date | None = None):
+    """The prepared insights context (for timelines and warm paths), or None."""
+    if not insights_available():
+        return None
+    store = get_store()
+    try:
+        return _context(store.url, data_version(store), as_of)
+    except Exception:  # the page shows what it can without it
+        return None
+
+
+def get_report(as_of: date | None = None, quiet: bool = False) -> dict | None:
     """The insights report (``relmap.insights.build_report``), or None when insights are
     not available or failed (the page then says so instead of crashing)."""
     if not insights_available():
+        if quiet:
+            return None
         st.info("Insights (moves, risk, paths) are not available in this build yet; the maps and data "
                 "pages work without them.")
         return None
@@ -162,6 +182,8 @@ def get_report(as_of: date | None = None) -> dict | None:
     try:
         return _report(store.url, data_version(store), as_of)
     except Exception as exc:  # never a traceback on a page
+        if quiet:
+            return None
         st.error(f"Insights could not be computed ({exc.__class__.__name__}); the data pages still work.")
         return None
 

@@ -26,7 +26,7 @@ def page() -> None:
     frames = get_frames(as_of)
     report = get_report(as_of)
     if report is not None:
-        accounts = accounts_table(report)
+        accounts = accounts_table(report, frames)
         if owner:
             accounts = accounts[accounts["owner"].fillna("") == owner]
         single = accounts[accounts["single_threaded"].fillna(False).astype(bool)]

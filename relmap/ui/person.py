@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from relmap.graph import find_person
-from relmap.ui.common import empty_state, get_frames, get_store, remembered_filters, table
+from relmap.ui.common import empty_state, get_context, get_frames, get_store, md_escape, remembered_filters, table
 from relmap.ui.map import show_map
-from relmap.views import MapRequest, known_by, person_history
+from relmap.views import MapRequest, _join, known_by, person_history
 
 
 def page() -> None:
@@ -36,5 +36,15 @@ def page() -> None:
             st.caption("Nobody on the team is connected to them in the latest snapshots.")
         else:
             st.dataframe(knows, hide_index=True, width="stretch", key="person-knows")
+        ctx = get_context(as_of)
+        if ctx is not None:
+            from relmap.insights.paths import warm_paths
+
+            st.subheader("Paths to them")
+            try:
+                paths = warm_paths(ctx, person_id=person_id, limit=5)
+            except Exception:  # never a traceback on a page
+                paths = []
+            st.markdown("\n".join(f"- {md_escape(_join(p))}" for p in paths) or "No warm path found.")
     with right:
-        show_map(MapRequest("person", name), key="person-map")
+        show_map(MapRequest("person", name), key="person-map", as_of=as_of)
