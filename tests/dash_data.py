@@ -32,9 +32,9 @@ def load_two_snapshots(store: Store) -> None:
     assert r.status == "imported", r.problems
 
 
-CRM_ACCOUNTS = ('"Account Name","Type","Website","Account Owner"\n'
-                '"ACME","Customer - Direct","www.acme.com","Sam Rep"\n'
-                '"Globex","Customer","globex.io","Kim Rep"\n').encode()
+CRM_ACCOUNTS = (b'"Account Name","Type","Website","Account Owner"\n'
+                b'"ACME","Customer - Direct","www.acme.com","Sam Rep"\n'
+                b'"Globex","Customer","globex.io","Kim Rep"\n')
 CRM_CONTACTS = ('"First Name","Last Name","Email","Title","Account Name","Contact Role","Contact Owner"\n'
                 f'"Joe","{EVIL}","joe@acme.com","VP Sales","ACME","Champion","Sam Rep"\n'
                 '"Ada","Byron","ada@acme.com","CTO","ACME","Economic Buyer","Sam Rep"\n').encode()
