@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text, union
+from sqlalchemy import Boolean, Connection, Date, Engine, bindparam, create_engine, event, func, select, text, union
 from sqlalchemy.engine import make_url
 
 from relmap import config
@@ -321,15 +321,28 @@ class Store:
         returns their ids in order."""
         if not rows:
             return []
+        if conn.dialect.name == "sqlite":
+            # Writers are serialised (BEGIN IMMEDIATE), so ids after max(id) are ours to give:
+            # one executemany on the driver instead of INSERT ... RETURNING per batch.
+            start = conn.execute(select(func.coalesce(func.max(people.c.id), 0))).scalar()
+            ids = list(range(start + 1, start + 1 + len(rows)))
+            self._driver_insert(conn, people, [dict(r, id=i) for r, i in zip(rows, ids)])
+            return ids
         result = conn.execute(people.insert().returning(people.c.id, sort_by_parameter_order=True), rows)
         return [r[0] for r in result]
 
     def fill_people(self, conn: Connection, urls: dict[int, str], emails: dict[int, str]) -> None:
         """Give known people a profile URL / primary email they did not have yet."""
-        for pid, url in urls.items():
-            conn.execute(people.update().where(people.c.id == pid, people.c.profile_url.is_(None)).values(profile_url=url))
-        for pid, email in emails.items():
-            conn.execute(people.update().where(people.c.id == pid, people.c.email.is_(None)).values(email=email))
+        if urls:
+            conn.execute(
+                people.update().where(people.c.id == bindparam("pid"), people.c.profile_url.is_(None))
+                .values(profile_url=bindparam("value")),
+                [{"pid": p, "value": u} for p, u in urls.items()])
+        if emails:
+            conn.execute(
+                people.update().where(people.c.id == bindparam("pid"), people.c.email.is_(None))
+                .values(email=bindparam("value")),
+                [{"pid": p, "value": e} for p, e in emails.items()])
 
     def add_emails(self, conn: Connection, pairs: dict[str, int]) -> None:
         """Record ``email -> person_id`` for emails not known yet."""
@@ -343,8 +356,44 @@ class Store:
     def insert_rows(self, conn: Connection, table_name: str, rows: list[dict]) -> int:
         """Bulk insert rows into one of the observation tables; returns the count."""
         if rows:
-            conn.execute(metadata.tables[table_name].insert(), rows)
+            table = metadata.tables[table_name]
+            if conn.dialect.name == "sqlite":
+                self._driver_insert(conn, table, rows)
+            else:
+                conn.execute(table.insert(), rows)
         return len(rows)
+
+    @staticmethod
+    def _driver_insert(conn: Connection, table, rows: list[dict]) -> None:
+        """SQLite bulk insert through the driver's executemany (no per-row SQLAlchemy work).
+
+        Values are stored as SQLAlchemy would: dates as ISO text, booleans as 0/1, and
+        scalar column defaults filled in for keys the rows leave out.
+        """
+        keys = list(dict.fromkeys(k for r in rows[:1] for k in r))
+        if any(r.keys() != rows[0].keys() for r in rows):
+            conn.execute(table.insert(), rows)
+            return
+        defaults = {c.name: c.default.arg for c in table.columns
+                    if c.name not in keys and c.default is not None and c.default.is_scalar}
+        columns = keys + list(defaults)
+        converters = []
+        for name in keys:
+            col_type = table.c[name].type
+            if isinstance(col_type, Date):
+                converters.append(lambda v: v.isoformat()[:10] if isinstance(v, date) else v)
+            elif isinstance(col_type, Boolean):
+                converters.append(lambda v: None if v is None else int(bool(v)))
+            else:
+                converters.append(None)
+        extra = tuple(defaults.values())
+        if any(converters):
+            params = [tuple(fn(r[k]) if fn else r[k] for k, fn in zip(keys, converters)) + extra for r in rows]
+        else:
+            params = [tuple(r[k] for k in keys) + extra for r in rows]
+        sql = (f'INSERT INTO "{table.name}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
+               f'VALUES ({", ".join("?" for _ in columns)})')
+        conn.exec_driver_sql(sql, params)
 
     def add_review(self, conn: Connection, entity: str, left_id: int, right_id: int,
                    confidence: float, reason: str, snapshot_id: int | None) -> None:
