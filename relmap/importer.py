@@ -195,7 +195,7 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     that share a key become one person. Vectorised: no per-row store calls.
     """
     f = pd.DataFrame(index=frame.index)
-    f["url"] = _map_unique(frame["profile_url"], identity.normalise_profile_url)
+    f["url"] = identity.normalise_profile_urls(frame["profile_url"])
     f["email"] = _map_unique(frame["email"], identity.normalise_email) if "email" in frame else None
     names = {}
     pairs = [(a if isinstance(a, str) else None, b if isinstance(b, str) else None)
@@ -237,9 +237,9 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
         group = new["url"].fillna(new["email"]).fillna(by_name).fillna(row_key)
         first = ~group.duplicated()
         firsts = new[first]
-        src = frame.loc[firsts.index]
+        src = frame.loc[firsts.index, ["first_name", "last_name"]].apply(_map_unique, fn=identity.clean_text)
         ids = ctx.store.insert_people(ctx.conn, [
-            {"full_name": full, "first_name": identity.clean_text(fn), "last_name": identity.clean_text(ln),
+            {"full_name": full, "first_name": fn, "last_name": ln,
              "name_key": key, "profile_url": _text(url), "email": _text(email)}
             for full, fn, ln, key, url, email in zip(firsts["full_name"], src["first_name"], src["last_name"],
                                                      firsts["name_key"], firsts["url"], firsts["email"])
@@ -288,14 +288,14 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
     frame["person_id"] = frame["person_id"].astype(int)
     employment = pd.DataFrame({
         "person_id": frame["person_id"],
-        "company_id": frame["company_id"].map(lambda c: None if pd.isna(c) else int(c)),
-        "company_text": frame["company"].map(identity.clean_text),
-        "title": frame["position"].map(identity.clean_text),
+        "company_id": frame["company_id"],
+        "company_text": _map_unique(frame["company"], identity.clean_text),
+        "title": _map_unique(frame["position"], identity.clean_text),
         "snapshot_id": ctx.snapshot_id,
         "observed_on": ctx.as_of,
         "source": "linkedin",
     })
-    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    ctx.store.insert_rows(ctx.conn, "employments", employment)
     rel = pd.DataFrame({
         "rep_id": ctx.rep_id,
         "person_id": frame["person_id"],
@@ -304,7 +304,7 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
         "connected_on": frame["connected_on"],
         "message_count": 0,
     })
-    return ctx.store.insert_rows(ctx.conn, "relationships", _records(rel))
+    return ctx.store.insert_rows(ctx.conn, "relationships", rel)
 
 
 # --- other LinkedIn archive kinds (invitations, messages, positions, profile) -----------------
