@@ -68,6 +68,55 @@ def _add_import(sub) -> None:
     p.set_defaults(func=cmd_import)
 
 
+# --- report and export --------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from relmap.insights import build_report, report_text
+
+    store = open_store(args.db)
+    report = build_report(store.load_frames(args.as_of), args.as_of, include_prospects=args.prospects)
+    if args.json:
+        _print_json(report)
+    else:
+        print(report_text(report))
+    return 0
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="job changes, champions who moved, account threading and risk")
+    p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")
+    p.add_argument("--prospects", action="store_true", help="score prospect accounts too")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from relmap.export import export
+
+    store = open_store(args.db)
+    try:
+        n = export(store.load_frames(args.as_of), args.format, args.out, args.as_of, table=args.table)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; choose another --out path", file=sys.stderr)
+        return 1
+    print(f"wrote {n} {'edges' if args.format != 'csv' or args.table == 'edges' else 'rows'} to {args.out}")
+    return 0
+
+
+def _add_export(sub) -> None:
+    from relmap.export import FORMATS, TABLES
+
+    p = sub.add_parser("export", help="export the relationship graph or a report table")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--table", choices=TABLES, default="edges", help="what a CSV holds (default: graph edges)")
+    p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export)
+
+
 # --- map -------------------------------------------------------------------------------
 
 
@@ -114,7 +163,7 @@ def _add_map(sub) -> None:
 
 # --- commands added by later work register below ----------------------------------------
 
-_COMMANDS = [_add_import, _add_map]
+_COMMANDS = [_add_import, _add_map, _add_report, _add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:
