@@ -5,17 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from relmap.graph import ViewNotFound
-from relmap.ui.common import embed_html, empty_state, get_frames, get_store, legend
-from relmap.views import MapRequest, map_html
+from relmap.ui.common import embed_html, empty_state, get_frames, get_report, get_store, legend
+from relmap.views import MapRequest, map_html, risk_by_company
 
 _KINDS = {"Rep": "rep", "Company": "company", "Person": "person", "Team (by company)": "team"}
 
 
-def show_map(request: MapRequest, physics: bool = False, key: str = "map") -> None:
-    """Draw the map for ``request`` with its legend and what was left out."""
+def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of=None) -> None:
+    """Draw the map for ``request`` with its legend and what was left out; accounts are
+    ringed by the insights risk when available."""
     try:
         with st.spinner("Drawing the map…"):
-            page_html, g = map_html(get_frames(), request, physics=physics)
+            risk = risk_by_company(get_report(as_of, quiet=True))
+            page_html, g = map_html(get_frames(as_of), request, risk=risk, physics=physics)
     except ViewNotFound as exc:
         st.warning(str(exc))
         return
