@@ -124,7 +124,7 @@ def path_sentence(ctx: Context, row) -> str:
     """One path as a sentence a rep can act on."""
     rep = ctx.rname(row.rep_id)
     if row.kind == "direct":
-        title = ctx.current["title"].get(int(row.target_id))
+        title = ctx.current.at[int(row.target_id), "title"] if int(row.target_id) in ctx.current.index else None
         at = f"{title + ' at ' if isinstance(title, str) else ''}{ctx.cname(row.company_id)}"
         return f"{rep} knows {ctx.pname(row.target_id)} ({at})"
     if row.kind == "former_employee":
