@@ -160,19 +160,32 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
     company_name = comp.sort_values("company_id").drop_duplicates("canon", keep="last") \
         .set_index("canon")["company_name"].astype(str)
 
+    lookup = np.arange(int(max(canon.index.max(), canon.max())) + 1 if len(canon) else 1, dtype="int64")
+    if len(canon):
+        lookup[canon.index.to_numpy()] = canon.to_numpy()
+
     def canon_of(s: pd.Series) -> pd.Series:
+        """Canonical ids for a column of company ids (NaN stays NaN; unknown ids stay themselves)."""
         s = pd.to_numeric(s, errors="coerce")
-        mapped = s.map(canon)
-        return mapped.where(mapped.notna(), s)
+        vals = s.to_numpy(dtype="float64", na_value=np.nan)
+        ok = ~np.isnan(vals) & (vals >= 0) & (vals < len(lookup))
+        out = vals.copy()
+        out[ok] = lookup[vals[ok].astype("int64")]
+        return pd.Series(out, index=s.index)
+
+    all_snaps = len(valid_snaps) == frames.snapshots["snapshot_id"].nunique()
 
     def in_snaps(df: pd.DataFrame) -> pd.DataFrame:
-        if df.empty:
+        if df.empty or all_snaps:
             return df
         return df[df["snapshot_id"].astype("int64").isin(valid_snaps)]
 
     # --- observations ----------------------------------------------------------------
-    emp = in_snaps(frames.employments)
-    emp = emp[(emp["source"] != "positions") & emp["company_id"].notna()]
+    emp = frames.employments
+    mask = (emp["source"] != "positions").to_numpy(dtype=bool, na_value=True) & emp["company_id"].notna().to_numpy()
+    if not all_snaps:
+        mask &= emp["snapshot_id"].isin(valid_snaps).to_numpy()
+    emp = emp[mask] if not mask.all() else emp
     obs_parts = [pd.DataFrame({
         "person_id": emp["person_id"].astype("int64"),
         "company_id": canon_of(emp["company_id"]).astype("int64"),
@@ -194,7 +207,9 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
         "source": "crm",
     }))
     obs = pd.concat([p for p in obs_parts if len(p)] or [obs_parts[0]], ignore_index=True)
-    obs = obs[(obs["observed_on"] <= as_of).to_numpy()]
+    late = (obs["observed_on"] > as_of).to_numpy()
+    if late.any():
+        obs = obs[~late]
     if (emp["source"] == "crm").any():  # the CRM writer also recorded employments: count each sighting once
         obs = obs.drop_duplicates(["person_id", "company_id", "snapshot_id"])
     obs["title"] = obs["title"].astype("category")
