@@ -14,6 +14,8 @@ or not at all. Identical bytes are recognised by their sha256 and reported as
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +27,8 @@ from sqlalchemy import Connection
 
 from relmap import identity
 from relmap.ingest import parse_bytes
-from relmap.model import FileResult, ParsedFile, Problem, RejectedFile
+from relmap.ingest.referrals import classify_party
+from relmap.model import PARSED_COLUMNS, FileResult, ParsedFile, Problem, RejectedFile
 from relmap.store import Store
 
 log = logging.getLogger(__name__)
@@ -154,7 +157,7 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     Known companies are matched by normalised name, known aliases, then domain; the
     rest are created with the first spelling seen as their display name.
     """
-    keys = names.map(identity.company_key)
+    keys = _map_unique(names, identity.company_key)
     wanted = keys.dropna()
     known = ctx.store.company_ids(ctx.conn, wanted.unique().tolist())
     dom = domains.map(identity.normalise_domain) if domains is not None else pd.Series(None, index=names.index)
@@ -167,7 +170,7 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
                 known[keys[idx]] = cid
                 ctx.store.add_company_alias(ctx.conn, keys[idx], cid)
     new = (
-        pd.DataFrame({"norm_key": keys, "name": names.map(identity.clean_text), "domain": dom})
+        pd.DataFrame({"norm_key": keys, "name": _map_unique(names, identity.clean_text), "domain": dom})
         .loc[lambda f: f.norm_key.notna() & ~f.norm_key.isin(list(known))]
         .drop_duplicates("norm_key")
     )
@@ -180,69 +183,136 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     return keys.map(known)
 
 
+def _map_unique(series: pd.Series, fn: Callable) -> pd.Series:
+    """``series.map(fn)`` computed once per distinct value (None/NaN stay None)."""
+    values = {v: fn(v) for v in series.dropna().unique()}
+    return series.map(values).astype(object).where(lambda s: s.notna(), None)
+
+
 def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
 
     Matching order: normalised profile URL, then email, then name + company (the same
-    name at another company is another person). Rows that match nobody become new
-    people; rows within the file that share a key become one person.
+    name at another company is another person; a different profile URL is always
+    another person). Rows that match nobody become new people; rows within the file
+    that share a key become one person. Vectorised: no per-row store calls.
     """
     f = pd.DataFrame(index=frame.index)
-    f["url"] = frame["profile_url"].map(identity.normalise_profile_url)
-    f["email"] = frame["email"].map(identity.normalise_email) if "email" in frame else None
-    f["name_key"] = [identity.name_key(a, b) for a, b in zip(frame["first_name"], frame["last_name"])]
-    f["full_name"] = [identity.full_name(a, b) for a, b in zip(frame["first_name"], frame["last_name"])]
-    f["company_id"] = frame["company_id"] if "company_id" in frame else float("nan")
-    f["person_id"] = pd.NA
+    f["url"] = identity.normalise_profile_urls(frame["profile_url"])
+    f["email"] = _map_unique(frame["email"], identity.normalise_email) if "email" in frame else None
+    names = {}
+    pairs = [(a if isinstance(a, str) else None, b if isinstance(b, str) else None)
+             for a, b in zip(frame["first_name"], frame["last_name"])]
+    for pair in set(pairs):
+        names[pair] = (identity.name_key(*pair), identity.full_name(*pair))
+    f["name_key"] = [names[p][0] for p in pairs]
+    f["full_name"] = [names[p][1] for p in pairs]
+    f["company_id"] = pd.to_numeric(frame["company_id"], errors="coerce") if "company_id" in frame else float("nan")
 
     by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
-    f["person_id"] = f["url"].map(by_url)
-    need = f["person_id"].isna() & f["email"].notna()
+    person = f["url"].map(by_url)
+    need = person.isna() & f["email"].notna()
     if need.any():
         by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())
-        f.loc[need, "person_id"] = f.loc[need, "email"].map(by_email)
-    need = f["person_id"].isna() & f["name_key"].notna() & f["company_id"].notna()
+        person[need] = f.loc[need, "email"].map(by_email)
+    need = person.isna() & f["name_key"].notna() & f["company_id"].notna()
     if need.any():
-        candidates = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
-        candidates = candidates.dropna(subset=["company_id"])
-        # Someone with a different profile URL is a different person, whatever the name.
-        pairs = dict(zip(zip(candidates.name_key, candidates.company_id.astype(int)), candidates.person_id))
-        for idx in f.index[need]:
-            pid = pairs.get((f.at[idx, "name_key"], int(f.at[idx, "company_id"])))
-            if pid is not None:
-                url = _text(f.at[idx, "url"])
-                cand_url = _text(candidates.loc[candidates.person_id == pid, "profile_url"].iloc[0])
-                if url and cand_url and url != cand_url:
-                    continue
-                f.at[idx, "person_id"] = pid
+        cands = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
+        cands = cands.dropna(subset=["company_id"]).drop_duplicates(["name_key", "company_id"], keep="last")
+        if len(cands):
+            cands = cands.assign(company_id=cands["company_id"].astype("int64"))
+            rows = f.loc[need, ["name_key", "company_id", "url"]].assign(
+                company_id=lambda x: x["company_id"].astype("int64"), row=lambda x: x.index)
+            hit = rows.merge(cands[["name_key", "company_id", "person_id", "profile_url"]],
+                             on=["name_key", "company_id"], how="inner")
+            # Someone with a different profile URL is a different person, whatever the name.
+            clash = hit["url"].notna() & hit["profile_url"].notna() & (hit["url"] != hit["profile_url"])
+            hit = hit[~clash]
+            person[hit["row"].to_numpy()] = hit["person_id"].to_numpy()
+
+    # Near-matches at the same company: merged when sure, otherwise listed for review.
+    f["person_id"] = person
+    reviews = _fuzzy_people(ctx, f, frame)
+    person = f["person_id"].copy()
+    from_store = person.notna()
 
     # New people: group rows of this file that share a key.
-    new = f[f["person_id"].isna() & f["full_name"].notna()].copy()
+    new = f[person.isna() & f["full_name"].notna()]
     if len(new):
-        new["group"] = [
-            _text(url) or _text(email) or (f"{key}@{int(cid)}" if not pd.isna(cid) else f"row:{idx}")
-            for idx, url, email, key, cid in zip(new.index, new["url"], new["email"], new["name_key"],
-                                                 new["company_id"])
-        ]
-        first = new.drop_duplicates("group")
+        company = new["company_id"].astype("Int64").astype(str)
+        by_name = (new["name_key"] + "@" + company).where(new["company_id"].notna())
+        row_key = pd.Series("row:" + new.index.astype(str), index=new.index)
+        group = new["url"].fillna(new["email"]).fillna(by_name).fillna(row_key)
+        first = ~group.duplicated()
+        firsts = new[first]
+        src = frame.loc[firsts.index, ["first_name", "last_name"]].apply(_map_unique, fn=identity.clean_text)
         ids = ctx.store.insert_people(ctx.conn, [
-            {"full_name": r.full_name, "first_name": identity.clean_text(frame.at[i, "first_name"]),
-             "last_name": identity.clean_text(frame.at[i, "last_name"]), "name_key": r.name_key,
-             "profile_url": _text(r.url), "email": _text(r.email)}
-            for i, r in zip(first.index, first.itertuples())
+            {"full_name": full, "first_name": fn, "last_name": ln,
+             "name_key": key, "profile_url": _text(url), "email": _text(email)}
+            for full, fn, ln, key, url, email in zip(firsts["full_name"], src["first_name"], src["last_name"],
+                                                     firsts["name_key"], firsts["url"], firsts["email"])
         ])
-        group_ids = dict(zip(first["group"], ids))
-        f.loc[new.index, "person_id"] = new["group"].map(group_ids)
+        group_ids = dict(zip(group[first], ids))
+        person[new.index] = group.map(group_ids)
 
-    # Teach the store the keys it learnt for known people.
-    matched = f[f["person_id"].notna()]
+    f["person_id"] = person
+    seen_pairs: set[tuple[int, int]] = set()
+    for idx, (other_id, match) in reviews.items():
+        pid = f.at[idx, "person_id"]
+        if not pd.isna(pid) and int(pid) != other_id and (other_id, int(pid)) not in seen_pairs:
+            seen_pairs.add((other_id, int(pid)))
+            ctx.store.add_review(ctx.conn, "person", other_id, int(pid), match.confidence, match.reason,
+                                 ctx.snapshot_id)
+
+    # Teach the store the keys it learnt for people it already knew.
+    known = f[from_store].assign(pid=person[from_store].astype("int64"))
     ctx.store.fill_people(
         ctx.conn,
-        urls={int(p): u for p, u in zip(matched.person_id, matched.url) if isinstance(u, str)},
-        emails={int(p): e for p, e in zip(matched.person_id, matched.email) if isinstance(e, str)},
+        urls={int(p): u for p, u in zip(known.pid, known.url) if isinstance(u, str)},
+        emails={int(p): e for p, e in zip(known.pid, known.email) if isinstance(e, str)},
     )
-    ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.person_id, matched.email) if isinstance(e, str)})
-    return f["person_id"]
+    matched = f.assign(pid=person)[person.notna()]
+    ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.pid, matched.email) if isinstance(e, str)})
+    return person
+
+
+def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> dict:
+    """Match still-unknown rows to people seen at the same company by a fuzzy name comparison.
+
+    Sure matches (``identity.MERGE_THRESHOLD``) get that person's id in ``f``; weaker ones
+    (down to ``identity.REVIEW_FLOOR``) are returned as ``{row index: (person_id, NameMatch)}``
+    for review once the row's own person exists. A different profile URL is never a match.
+    """
+    from rapidfuzz import fuzz, process
+
+    need = f["person_id"].isna() & f["name_key"].notna() & f["company_id"].notna()
+    if not need.any():
+        return {}
+    known = ctx.store.people_at_companies(ctx.conn, f.loc[need, "company_id"].dropna().unique().tolist())
+    if known.empty:
+        return {}
+    known["name_key"] = [identity.name_key(a, b) or "" for a, b in zip(known.first_name, known.last_name)]
+    by_company = {int(cid): grp for cid, grp in known.groupby("company_id")}
+    reviews = {}
+    for idx in f.index[need]:
+        cands = by_company.get(int(f.at[idx, "company_id"]))
+        if cands is None:
+            continue
+        # A C-speed prefilter, then the careful comparison on the few left.
+        hits = process.extract(f.at[idx, "name_key"], cands["name_key"].tolist(), scorer=fuzz.token_sort_ratio,
+                               score_cutoff=40, limit=10)
+        rows = cands.iloc[[h[2] for h in hits]]
+        url = _text(f.at[idx, "url"])
+        rows = rows.loc[[not (url and isinstance(u, str) and u != url) for u in rows.profile_url]]
+        best = identity.best_person_match((frame.at[idx, "first_name"], frame.at[idx, "last_name"]),
+                                          list(zip(rows.person_id.astype(int), rows.first_name, rows.last_name)))
+        if best is None:
+            continue
+        if best[1].confidence >= identity.MERGE_THRESHOLD:
+            f.at[idx, "person_id"] = best[0]
+        else:
+            reviews[idx] = best
+    return reviews
 
 
 def _text(value: object) -> str | None:
@@ -274,14 +344,14 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
     frame["person_id"] = frame["person_id"].astype(int)
     employment = pd.DataFrame({
         "person_id": frame["person_id"],
-        "company_id": frame["company_id"].map(lambda c: None if pd.isna(c) else int(c)),
-        "company_text": frame["company"].map(identity.clean_text),
-        "title": frame["position"].map(identity.clean_text),
+        "company_id": frame["company_id"],
+        "company_text": _map_unique(frame["company"], identity.clean_text),
+        "title": _map_unique(frame["position"], identity.clean_text),
         "snapshot_id": ctx.snapshot_id,
         "observed_on": ctx.as_of,
         "source": "linkedin",
     })
-    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    ctx.store.insert_rows(ctx.conn, "employments", employment)
     rel = pd.DataFrame({
         "rep_id": ctx.rep_id,
         "person_id": frame["person_id"],
@@ -290,7 +360,7 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
         "connected_on": frame["connected_on"],
         "message_count": 0,
     })
-    return ctx.store.insert_rows(ctx.conn, "relationships", _records(rel))
+    return ctx.store.insert_rows(ctx.conn, "relationships", rel)
 
 
 # --- other LinkedIn archive kinds (invitations, messages, positions, profile) -----------------
@@ -405,3 +475,206 @@ def write_profile(ctx: WriteContext, parsed: ParsedFile) -> int:
 
 
 # --- CRM exports and referrals ---------------------------------------------------------------
+
+
+def _company_ids(values: pd.Series) -> pd.Series:
+    """Company ids as plain ints or None (pandas gives floats with NaN)."""
+    return values.map(lambda c: None if pd.isna(c) else int(c))
+
+
+def _account_companies(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
+    """Company ids of rows' accounts: by the CRM account id when imported before, else by name."""
+    out = pd.Series(float("nan"), index=frame.index, dtype=object)
+    ext = frame["account_external_id"]
+    if ext.notna().any():
+        out = ext.map(ctx.store.crm_account_companies(ctx.conn, ext.dropna().unique().tolist()))
+    missing = out.isna() & frame["account_name"].notna()
+    if missing.any():
+        out[missing] = resolve_companies(ctx, frame.loc[missing, "account_name"])
+    return out
+
+
+@writer("crm_accounts")
+def write_crm_accounts(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """CRM accounts, each tied to a company (matched by name, alias or domain; the CRM domain fills
+    ``companies.domain``)."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    company_id = resolve_companies(ctx, frame["name"], frame["domain"])
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "company_id": _company_ids(company_id),
+        "name": frame["name"], "domain": frame["domain"], "status": frame["status"], "owner": frame["owner"],
+        "arr": frame["arr"], "renewal_date": frame["renewal_date"], "last_activity": frame["last_activity"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "crm_accounts", _records(rows))
+
+
+@writer("crm_contacts")
+def write_crm_contacts(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """CRM contacts as people, plus an employment (source ``crm``) at the company their work email
+    points to (else their account), so a contact whose email domain changed shows as a move."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    frame = frame.copy()
+    account_company = _account_companies(ctx, frame)
+    domains = frame["email"].map(identity.employer_domain)
+    by_domain = ctx.store.company_ids_by_domain(ctx.conn, domains.dropna().unique().tolist())
+    email_company = domains.map(by_domain)
+    people = pd.DataFrame({
+        # A contact known only by an email address is named by it.
+        "first_name": frame["first_name"].where(frame["first_name"].notna() | frame["last_name"].notna(),
+                                                frame["email"]),
+        "last_name": frame["last_name"], "email": frame["email"], "profile_url": None,
+        "company_id": account_company.where(account_company.notna(), email_company),
+    }, index=frame.index)
+    frame["person_id"] = resolve_people(ctx, people)
+    frame = frame[frame["person_id"].notna()]
+    frame["person_id"] = frame["person_id"].astype(int)
+    works_at = email_company.where(email_company.notna(), account_company)[frame.index]
+    text = frame["account_name"].where(works_at.eq(account_company[frame.index]) | email_company[frame.index].isna(),
+                                       domains[frame.index])
+    employment = pd.DataFrame({
+        "person_id": frame["person_id"], "company_id": _company_ids(works_at), "company_text": text,
+        "title": frame["title"], "snapshot_id": ctx.snapshot_id, "observed_on": ctx.as_of, "source": "crm",
+    })
+    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "person_id": frame["person_id"],
+        "company_id": _company_ids(account_company[frame.index]), "email": frame["email"], "title": frame["title"],
+        "role": frame["role"], "owner": frame["owner"], "last_activity": frame["last_activity"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "crm_contacts", _records(rows))
+
+
+def _find_contact(ctx: WriteContext, text: str, company_id: object) -> int | None:
+    """A person named in an opportunity's contact roles: by email, else by name at the company,
+    else by a name only one person has."""
+    if email := identity.normalise_email(text):
+        return ctx.store.people_by_email(ctx.conn, [email]).get(email)
+    key = identity.name_key(text)
+    if key is None:
+        return None
+    candidates = ctx.store.people_by_name(ctx.conn, [key])
+    if candidates.empty:
+        return None
+    if not pd.isna(company_id):
+        here = candidates[candidates.company_id == company_id]
+        if len(here):
+            return int(here.person_id.iloc[0])
+    ids = candidates.person_id.unique()
+    return int(ids[0]) if len(ids) == 1 else None
+
+
+@writer("crm_opportunities")
+def write_crm_opportunities(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """CRM opportunities tied to their account's company; contact roles stored as
+    ``[{"person_id", "role"}]`` for the contacts relmap knows."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    company_id = _account_companies(ctx, frame)
+    roles = []
+    for line, cid, entries in zip(frame["line"], company_id, frame["contact_roles"]):
+        found = []
+        for entry in entries or []:
+            pid = _find_contact(ctx, entry["contact"], cid)
+            if pid is None:
+                ctx.problems.append(Problem(int(line), "a contact in the contact roles matches nobody relmap knows; "
+                                                       "import the CRM contacts first to link it"))
+            else:
+                found.append({"person_id": pid, "role": entry["role"]})
+        roles.append(json.dumps(found))
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "company_id": _company_ids(company_id),
+        "name": frame["name"], "stage": frame["stage"], "amount": frame["amount"], "close_date": frame["close_date"],
+        "is_closed": frame["is_closed"].astype(bool), "is_won": frame["is_won"].astype(bool), "owner": frame["owner"],
+        "contact_roles": roles,
+    })
+    return ctx.store.insert_rows(ctx.conn, "crm_opportunities", _records(rows))
+
+
+def _people_from_text(ctx: WriteContext, texts: pd.Series, company_id: pd.Series) -> pd.Series:
+    """Person ids for cells holding a name, an email or a profile URL.
+
+    A bare name with no company is matched when exactly one known person has it; when
+    several do, a new person is created and listed for review against each of them.
+    """
+    parts = pd.DataFrame([classify_party(t) for t in texts], index=texts.index)
+    parts["company_id"] = company_id
+    unnamed = parts["first_name"].isna() & parts["last_name"].isna()
+    parts.loc[unnamed, "first_name"] = parts.loc[unnamed, "email"].fillna(parts.loc[unnamed, "profile_url"])
+    ids = pd.Series(pd.NA, index=texts.index, dtype=object)
+    bare = parts["profile_url"].isna() & parts["email"].isna() & parts["company_id"].isna()
+    ambiguous: dict = {}
+    if bare.any():
+        keys = [identity.name_key(a, b) for a, b in zip(parts.loc[bare, "first_name"], parts.loc[bare, "last_name"])]
+        known = ctx.store.people_by_name(ctx.conn, [k for k in keys if k])
+        for idx, key in zip(parts.index[bare], keys):
+            matches = known.loc[known.name_key == key, "person_id"].unique()
+            if len(matches) == 1:
+                ids[idx] = int(matches[0])
+            elif len(matches) > 1:
+                ambiguous[idx] = [int(m) for m in matches]
+    rest = ids.isna()
+    if rest.any():
+        ids[rest] = resolve_people(ctx, parts[rest])
+    for idx, others in ambiguous.items():
+        for other in others:
+            ctx.store.add_review(ctx.conn, "person", other, int(ids[idx]), 0.6,
+                                 f"same name as {len(others)} known people; no company, email or profile URL "
+                                 "to tell them apart", ctx.snapshot_id)
+    return ids
+
+
+@writer("referrals")
+def write_referrals(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Who introduced whom; the referred person is also recorded at the referral's company."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    company_id = resolve_companies(ctx, frame["company"])
+    none = pd.Series(float("nan"), index=frame.index)
+    referrer = _people_from_text(ctx, frame["referrer"], none)
+    referred = _people_from_text(ctx, frame["referred"], company_id)
+    ok = referrer.notna() & referred.notna() & (referrer != referred)
+    for line in frame.loc[~ok, "line"]:
+        ctx.problems.append(Problem(int(line), "referrer and referred are the same person or unreadable; skipped"))
+    frame, company_id = frame[ok], company_id[ok]
+    at_company = company_id.notna()
+    employment = pd.DataFrame({
+        "person_id": referred[ok][at_company].astype(int), "company_id": _company_ids(company_id[at_company]),
+        "company_text": frame.loc[at_company, "company"], "title": None, "snapshot_id": ctx.snapshot_id,
+        "observed_on": frame.loc[at_company, "referred_on"].where(frame.loc[at_company, "referred_on"].notna(),
+                                                                  ctx.as_of),
+        "source": "referral",
+    })
+    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "referrer_id": referrer[ok].astype(int),
+        "referred_id": referred[ok].astype(int), "company_id": _company_ids(company_id),
+        "referred_on": frame["referred_on"], "note": frame["note"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "referrals", _records(rows))
+
+
+def add_referral(store: Store, referrer: str, referred: str, company: str | None = None,
+                 referred_on: date | None = None, note: str | None = None) -> FileResult:
+    """Add one referral typed on the dashboard's form, as its own ``manual`` snapshot.
+
+    Returns the import summary entry (``status`` imported, unchanged for an identical entry,
+    or rejected with the reason).
+    """
+    fields = [identity.clean_text(v) for v in (referrer, referred, company, note)]
+    payload = json.dumps(["manual-referral", *fields, referred_on.isoformat() if referred_on else None])
+    content_hash = hashlib.sha256(payload.encode()).hexdigest()
+    if not fields[0] or not fields[1]:
+        return FileResult(path="referral form", kind="referrals", status="rejected",
+                          problems=[Problem(0, "A referral needs both the referrer and the referred person; "
+                                               "fill in both fields.")])
+    frame = pd.DataFrame([{"line": 1, "referrer": fields[0], "referred": fields[1], "company": fields[2],
+                           "referred_on": referred_on, "note": fields[3]}], columns=PARSED_COLUMNS["referrals"])
+    parsed = ParsedFile(path="referral form", kind="referrals", layout="manual", frame=frame,
+                        content_hash=content_hash, rows_read=1)
+    return _import_parsed(store, parsed, None, referred_on, False)

@@ -23,7 +23,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text, union
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+    union,
+)
 from sqlalchemy.engine import make_url
 
 from relmap import config
@@ -321,15 +334,29 @@ class Store:
         returns their ids in order."""
         if not rows:
             return []
+        if conn.dialect.name == "sqlite":
+            # Writers are serialised (BEGIN IMMEDIATE), so ids after max(id) are ours to give:
+            # one executemany on the driver instead of INSERT ... RETURNING per batch.
+            start = conn.execute(select(func.coalesce(func.max(people.c.id), 0))).scalar()
+            ids = list(range(start + 1, start + 1 + len(rows)))
+            names = ["id", *rows[0]]
+            self._driver_insert(conn, people, {"id": ids, **{k: [r[k] for r in rows] for k in names[1:]}})
+            return ids
         result = conn.execute(people.insert().returning(people.c.id, sort_by_parameter_order=True), rows)
         return [r[0] for r in result]
 
     def fill_people(self, conn: Connection, urls: dict[int, str], emails: dict[int, str]) -> None:
         """Give known people a profile URL / primary email they did not have yet."""
-        for pid, url in urls.items():
-            conn.execute(people.update().where(people.c.id == pid, people.c.profile_url.is_(None)).values(profile_url=url))
-        for pid, email in emails.items():
-            conn.execute(people.update().where(people.c.id == pid, people.c.email.is_(None)).values(email=email))
+        if urls:
+            conn.execute(
+                people.update().where(people.c.id == bindparam("pid"), people.c.profile_url.is_(None))
+                .values(profile_url=bindparam("value")),
+                [{"pid": p, "value": u} for p, u in urls.items()])
+        if emails:
+            conn.execute(
+                people.update().where(people.c.id == bindparam("pid"), people.c.email.is_(None))
+                .values(email=bindparam("value")),
+                [{"pid": p, "value": e} for p, e in emails.items()])
 
     def add_emails(self, conn: Connection, pairs: dict[str, int]) -> None:
         """Record ``email -> person_id`` for emails not known yet."""
@@ -340,17 +367,177 @@ class Store:
         if new:
             conn.execute(person_emails.insert(), new)
 
-    def insert_rows(self, conn: Connection, table_name: str, rows: list[dict]) -> int:
-        """Bulk insert rows into one of the observation tables; returns the count."""
-        if rows:
-            conn.execute(metadata.tables[table_name].insert(), rows)
-        return len(rows)
+    def insert_rows(self, conn: Connection, table_name: str, rows: list[dict] | pd.DataFrame) -> int:
+        """Bulk insert rows (dicts, or a frame whose columns are the table's) into one of the
+        observation tables; returns the count. NaN/NaT are stored as NULL."""
+        table = metadata.tables[table_name]
+        sqlite = conn.dialect.name == "sqlite"
+        if isinstance(rows, pd.DataFrame):
+            count = len(rows)
+            columns = {c: _py_column(rows[c], table.c[c].type, sqlite) for c in rows.columns}
+        else:
+            count = len(rows)
+            if not rows or any(r.keys() != rows[0].keys() for r in rows):
+                if rows:
+                    conn.execute(table.insert(), rows)
+                return count
+            columns = {k: [r[k] for r in rows] for k in rows[0]}
+            if sqlite:
+                for name, values in columns.items():
+                    if isinstance(table.c[name].type, Date):
+                        columns[name] = [v.isoformat()[:10] if isinstance(v, date) else v for v in values]
+        if not count:
+            return 0
+        if sqlite:
+            self._driver_insert(conn, table, columns)
+        else:
+            conn.execute(table.insert(), [dict(zip(columns, vals)) for vals in zip(*columns.values())])
+        return count
+
+    @staticmethod
+    def _driver_insert(conn: Connection, table, columns: dict[str, list]) -> None:
+        """SQLite bulk insert of column lists through the driver's executemany.
+
+        Scalar column defaults are filled in for columns left out (as SQLAlchemy would).
+        """
+        count = len(next(iter(columns.values())))
+        for c in table.columns:
+            if c.name not in columns and c.default is not None and c.default.is_scalar:
+                value = c.default.arg
+                columns[c.name] = [int(value) if isinstance(value, bool) else value] * count
+        names = list(columns)
+        sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in names)}) '
+               f'VALUES ({", ".join("?" for _ in names)})')
+        conn.exec_driver_sql(sql, list(zip(*columns.values())))
 
     def add_review(self, conn: Connection, entity: str, left_id: int, right_id: int,
                    confidence: float, reason: str, snapshot_id: int | None) -> None:
         conn.execute(identity_reviews.insert().values(
             entity=entity, left_id=left_id, right_id=right_id, confidence=confidence,
             reason=reason, status="open", snapshot_id=snapshot_id))
+
+    # --- CRM lookups, identity reviews, merge and split -----------------------------------
+
+    def crm_account_companies(self, conn: Connection, external_ids: Iterable[str]) -> dict[str, int]:
+        """Company ids of CRM accounts by their external id (the latest import wins)."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(set(external_ids))):
+            query = (select(crm_accounts.c.external_id, crm_accounts.c.company_id)
+                     .where(crm_accounts.c.external_id.in_(chunk), crm_accounts.c.company_id.is_not(None))
+                     .order_by(crm_accounts.c.id))
+            found.update({ext: cid for ext, cid in conn.execute(query)})
+        return found
+
+    def people_at_companies(self, conn: Connection, company_ids: Iterable[int]) -> pd.DataFrame:
+        """People ever seen at these companies (columns person_id, first_name, last_name,
+        full_name, profile_url, company_id)."""
+        frames = [pd.DataFrame(columns=["person_id", "first_name", "last_name", "full_name", "profile_url",
+                                        "company_id"])]
+        for chunk in _chunks(sorted({int(c) for c in company_ids})):
+            query = (
+                select(people.c.id.label("person_id"), people.c.first_name, people.c.last_name, people.c.full_name,
+                       people.c.profile_url, employments.c.company_id)
+                .select_from(people.join(employments, employments.c.person_id == people.c.id))
+                .where(employments.c.company_id.in_(chunk))
+                .distinct()
+            )
+            frames.append(_frame(conn.execute(query)))
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def reviews(self, status: str | None = "open") -> pd.DataFrame:
+        """Identity reviews (all when ``status`` is None) with both sides' display names."""
+        query = select(identity_reviews).order_by(identity_reviews.c.confidence.desc(), identity_reviews.c.id)
+        if status:
+            query = query.where(identity_reviews.c.status == status)
+        with self.read() as conn:
+            frame = _frame(conn.execute(query))
+            names = dict(conn.execute(select(people.c.id, people.c.full_name)).all())
+            firms = dict(conn.execute(select(companies.c.id, companies.c.name)).all())
+        for side in ("left", "right"):
+            frame[f"{side}_name"] = [
+                (names if entity == "person" else firms).get(i)
+                for entity, i in zip(frame["entity"], frame[f"{side}_id"])
+            ]
+        return frame
+
+    def resolve_review(self, review_id: int, decision: str) -> bool:
+        """Settle one review: ``merge`` joins the two records (the left one is kept), ``split``
+        (or ``keep_apart``) keeps them apart for good. Returns False when there is no such review."""
+        if decision not in {"merge", "split", "keep_apart"}:
+            raise ValueError(f"decision must be 'merge' or 'split', not {decision!r}")
+        with self.read() as conn:
+            row = conn.execute(select(identity_reviews).where(identity_reviews.c.id == review_id)).mappings().first()
+        if row is None:
+            return False
+        if decision == "merge":
+            merge = self.merge_people if row["entity"] == "person" else self.merge_companies
+            merge(row["left_id"], row["right_id"])
+        with self.write() as conn:
+            conn.execute(identity_reviews.update().where(identity_reviews.c.id == review_id)
+                         .values(status="merged" if decision == "merge" else "kept_apart"))
+        return True
+
+    def merge_people(self, keep_id: int, drop_id: int) -> bool:
+        """Make ``drop_id`` the same person as ``keep_id``: every row that names it is repointed,
+        then it is deleted. Returns False when either person does not exist."""
+        if keep_id == drop_id:
+            return False
+        with self.write() as conn:
+            rows = {r["id"]: r for r in conn.execute(
+                select(people).where(people.c.id.in_([keep_id, drop_id]))).mappings()}
+            if len(rows) != 2:
+                return False
+            keep, drop = rows[keep_id], rows[drop_id]
+            for table, col in ((employments, "person_id"), (relationships, "person_id"), (crm_contacts, "person_id"),
+                               (referrals, "referrer_id"), (referrals, "referred_id"), (reps, "person_id"),
+                               (champion_marks, "person_id"), (person_emails, "person_id")):
+                conn.execute(table.update().where(table.c[col] == drop_id).values({col: keep_id}))
+            for col in ("left_id", "right_id"):
+                conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "person",
+                                                             identity_reviews.c[col] == drop_id)
+                             .values({col: keep_id}))
+            self._repoint_contact_roles(conn, drop_id, keep_id)
+            conn.execute(identity_reviews.update().where(
+                identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
+                identity_reviews.c.right_id == keep_id).values(status="merged"))
+            conn.execute(people.delete().where(people.c.id == drop_id))
+            fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
+            if fill:
+                conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
+        return True
+
+    def _repoint_contact_roles(self, conn: Connection, drop_id: int, keep_id: int) -> None:
+        query = select(crm_opportunities.c.id, crm_opportunities.c.contact_roles).where(
+            crm_opportunities.c.contact_roles.like(f"%{drop_id}%"))
+        for opp_id, raw in conn.execute(query).all():
+            roles = json.loads(raw or "[]")
+            if any(r.get("person_id") == drop_id for r in roles):
+                for r in roles:
+                    if r.get("person_id") == drop_id:
+                        r["person_id"] = keep_id
+                conn.execute(crm_opportunities.update().where(crm_opportunities.c.id == opp_id)
+                             .values(contact_roles=json.dumps(roles)))
+
+    def merge_companies(self, keep_id: int, drop_id: int) -> bool:
+        """Make company ``drop_id`` an alias of ``keep_id`` and repoint every row that names it."""
+        if keep_id == drop_id:
+            return False
+        with self.write() as conn:
+            drop = conn.execute(select(companies).where(companies.c.id == drop_id)).mappings().first()
+            if drop is None or conn.execute(select(companies.c.id).where(companies.c.id == keep_id)).first() is None:
+                return False
+            for table in (employments, referrals, crm_accounts, crm_contacts, crm_opportunities, champion_marks,
+                          company_aliases):
+                conn.execute(table.update().where(table.c.company_id == drop_id).values(company_id=keep_id))
+            for col in ("left_id", "right_id"):
+                conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "company",
+                                                             identity_reviews.c[col] == drop_id)
+                             .values({col: keep_id}))
+            conn.execute(companies.delete().where(companies.c.id == drop_id))
+            self.add_company_alias(conn, drop["norm_key"], keep_id)
+            if drop["domain"]:
+                self.set_company_domains(conn, {keep_id: drop["domain"]})
+        return True
 
     # --- reading -------------------------------------------------------------------------
 
@@ -437,6 +624,21 @@ def _frame(result, columns: list[str] | None = None) -> pd.DataFrame:
         if col in _DATE_COLUMNS:
             frame[col] = pd.to_datetime(frame[col], errors="coerce")
     return frame
+
+
+def _py_column(series: pd.Series, col_type, sqlite: bool) -> list:
+    """A frame column as driver values: None for missing, ints for integer columns, dates as
+    ISO text on SQLite (how SQLAlchemy stores them) and ``date`` objects elsewhere."""
+    if isinstance(col_type, Date):
+        stamps = pd.to_datetime(series, errors="coerce")
+        values = stamps.dt.strftime("%Y-%m-%d") if sqlite else stamps.dt.date
+        return values.astype(object).where(stamps.notna(), None).tolist()
+    if isinstance(col_type, Boolean):
+        return series.astype(object).where(series.notna(), None).map(
+            lambda v: None if v is None else (int(bool(v)) if sqlite else bool(v))).tolist()
+    if isinstance(col_type, Integer) and series.dtype.kind == "f":
+        series = series.astype("Int64")
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:

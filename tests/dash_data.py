@@ -30,3 +30,19 @@ def load_two_snapshots(store: Store) -> None:
     [r] = import_bytes(store, "Connections.csv", connections([("Bob", "Smith", "Globex", "CEO")]),
                        owner="Kim Rep", as_of=date(2025, 6, 1))
     assert r.status == "imported", r.problems
+
+
+CRM_ACCOUNTS = (b'"Account Name","Type","Website","Account Owner"\n'
+                b'"ACME","Customer - Direct","www.acme.com","Sam Rep"\n'
+                b'"Globex","Customer","globex.io","Kim Rep"\n')
+CRM_CONTACTS = ('"First Name","Last Name","Email","Title","Account Name","Contact Role","Contact Owner"\n'
+                f'"Joe","{EVIL}","joe@acme.com","VP Sales","ACME","Champion","Sam Rep"\n'
+                '"Ada","Byron","ada@acme.com","CTO","ACME","Economic Buyer","Sam Rep"\n').encode()
+
+
+def load_with_crm(store: Store) -> None:
+    """``load_two_snapshots`` plus a CRM export of 2025-01-01 where Joe is ACME's champion."""
+    load_two_snapshots(store)
+    for name, data in (("accounts.csv", CRM_ACCOUNTS), ("contacts.csv", CRM_CONTACTS)):
+        results = import_bytes(store, name, data, as_of=date(2025, 1, 1))
+        assert all(r.status == "imported" for r in results), [r.problems for r in results]

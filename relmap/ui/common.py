@@ -6,6 +6,7 @@ insights' functions through here.
 from __future__ import annotations
 
 import importlib.util
+import re
 from datetime import date
 
 import pandas as pd
@@ -93,28 +94,28 @@ def legend() -> None:
 
 
 def shared_filters(frames: Frames) -> tuple[str | None, date | None]:
-    """Owner and as-of filters in the sidebar, kept in the URL query string."""
-    params = st.query_params
+    """Owner and as-of filters in the sidebar, kept in the URL query string (and this
+    session), so a view can be shared as a link and survives switching pages."""
+    owner_default, as_of_default = remembered_filters()
     reps = sorted(str(r) for r in frames.reps["rep_name"].dropna().unique())
     options = ["All reps", *reps]
-    wanted = params.get("owner")
-    index = options.index(wanted) if wanted in options else 0
+    index = options.index(owner_default) if owner_default in options else 0
     owner = st.sidebar.selectbox("Owner", options, index=index, key="filter-owner")
-    as_of_text = params.get("as_of")
-    try:
-        as_of_default = date.fromisoformat(as_of_text) if as_of_text else None
-    except ValueError:
-        as_of_default = None
     as_of = st.sidebar.date_input("As of", value=as_of_default, key="filter-as-of",
                                   help="Only snapshots up to this date count; empty = everything.")
+    params = st.query_params
     if owner != "All reps":
         params["owner"] = owner
-    elif "owner" in params:
-        del params["owner"]
+        st.session_state["relmap-owner"] = owner
+    else:
+        params.pop("owner", None)
+        st.session_state.pop("relmap-owner", None)
     if as_of:
         params["as_of"] = as_of.isoformat()
-    elif "as_of" in params:
-        del params["as_of"]
+        st.session_state["relmap-as-of"] = as_of.isoformat()
+    else:
+        params.pop("as_of", None)
+        st.session_state.pop("relmap-as-of", None)
     return (None if owner == "All reps" else owner), (as_of or None)
 
 
@@ -132,3 +133,96 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else v)
     return out.to_csv(index=False).encode("utf-8")
+
+
+def insights_available() -> bool:
+    """Whether ``relmap.insights.build_report`` exists in this build."""
+    try:
+        from relmap import insights
+    except ImportError:
+        return False
+    return callable(getattr(insights, "build_report", None))
+
+
+@st.cache_data(show_spinner="Computing insights…", max_entries=8)
+def _report(url: str, version: tuple, as_of: date | None) -> dict:
+    from relmap.insights import build_report
+
+    return build_report(_frames(url, version, as_of), as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _context(url: str, version: tuple, as_of: date | None):
+    from relmap.insights.context import prepare
+
+    return prepare(_frames(url, version, as_of), as_of)
+
+
+def get_context(as_of: date | None = None):
+    """The prepared insights context (for timelines and warm paths), or None."""
+    if not insights_available():
+        return None
+    store = get_store()
+    try:
+        return _context(store.url, data_version(store), as_of)
+    except Exception:  # the page shows what it can without it
+        return None
+
+
+def get_report(as_of: date | None = None, quiet: bool = False) -> dict | None:
+    """The insights report (``relmap.insights.build_report``), or None when insights are
+    not available or failed (the page then says so instead of crashing)."""
+    if not insights_available():
+        if quiet:
+            return None
+        st.info("Insights (moves, risk, paths) are not available in this build yet; the maps and data "
+                "pages work without them.")
+        return None
+    store = get_store()
+    try:
+        return _report(store.url, data_version(store), as_of)
+    except Exception as exc:  # never a traceback on a page
+        if quiet:
+            return None
+        st.error(f"Insights could not be computed ({exc.__class__.__name__}); the data pages still work.")
+        return None
+
+
+def remembered_filters() -> tuple[str | None, date | None]:
+    """Owner and as-of from the URL (or this session), without drawing widgets."""
+    params = st.query_params
+    owner = params.get("owner") or st.session_state.get("relmap-owner")
+    text = params.get("as_of") or st.session_state.get("relmap-as-of")
+    try:
+        as_of = date.fromisoformat(text) if text else None
+    except ValueError:
+        as_of = None
+    return owner or None, as_of
+
+
+def md_escape(value: object) -> str:
+    """User text made inert for ``st.markdown`` (markdown and HTML characters escaped)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", str(value))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map(url: str, version: tuple, as_of: date | None, kind: str, name: str, physics: bool) -> dict:
+    from relmap.views import MapRequest, map_html, risk_by_company
+
+    report = None
+    if insights_available():
+        try:
+            report = _report(url, version, as_of)
+        except Exception:  # the map draws without risk rings
+            report = None
+    page, g = map_html(_frames(url, version, as_of), MapRequest(kind, name), risk=risk_by_company(report),
+                       physics=physics)
+    return {"html": page, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+            "omitted": g.graph.get("omitted")}
+
+
+def get_map(kind: str, name: str = "", as_of: date | None = None, physics: bool = False) -> dict:
+    """``{"html", "nodes", "edges", "omitted"}`` for one map view, cached until the data
+    changes; raises ``relmap.graph.ViewNotFound`` for an unknown name."""
+    store = get_store()
+    return _map(store.url, data_version(store), as_of, kind, name, bool(physics))

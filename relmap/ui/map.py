@@ -5,27 +5,28 @@ from __future__ import annotations
 import streamlit as st
 
 from relmap.graph import ViewNotFound
-from relmap.ui.common import embed_html, empty_state, get_frames, get_store, legend
-from relmap.views import MapRequest, map_html
+from relmap.ui.common import embed_html, empty_state, get_frames, get_map, get_store, legend
+from relmap.views import MapRequest
 
 _KINDS = {"Rep": "rep", "Company": "company", "Person": "person", "Team (by company)": "team"}
 
 
-def show_map(request: MapRequest, physics: bool = False, key: str = "map") -> None:
-    """Draw the map for ``request`` with its legend and what was left out."""
+def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of=None) -> None:
+    """Draw the map for ``request`` with its legend and what was left out; accounts are
+    ringed by the insights risk when available."""
     try:
         with st.spinner("Drawing the map…"):
-            page_html, g = map_html(get_frames(), request, physics=physics)
+            drawn = get_map(request.kind, request.name, as_of, physics)
     except ViewNotFound as exc:
         st.warning(str(exc))
         return
     except Exception as exc:  # never a traceback on a page
         st.error(f"The map could not be drawn ({exc.__class__.__name__}).")
         return
-    st.caption(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} links")
-    if g.graph.get("omitted"):
-        st.info(g.graph["omitted"])
-    embed_html(page_html)
+    st.caption(f"{drawn['nodes']} nodes, {drawn['edges']} links")
+    if drawn["omitted"]:
+        st.info(drawn["omitted"])
+    embed_html(drawn["html"])
     legend()
 
 

@@ -12,14 +12,15 @@ from relmap.model import FileResult, Problem
 from relmap.ui.common import get_store
 
 
-def import_uploads(files: list[tuple[str, bytes]], owner: str | None, as_of: date | None) -> list[FileResult]:
+def import_uploads(files: list[tuple[str, bytes]], owner: str | None, as_of: date | None,
+                   mapping: dict[str, str] | None = None) -> list[FileResult]:
     """Import ``(name, bytes)`` uploads; never raises (a failure becomes a rejected result)."""
     store = get_store()
     results: list[FileResult] = []
     progress = st.progress(0.0, text="Importing…") if files else None
     for i, (name, data) in enumerate(files):
         try:
-            results.extend(import_bytes(store, name, data, owner=owner or None, as_of=as_of))
+            results.extend(import_bytes(store, name, data, owner=owner or None, as_of=as_of, mapping=mapping))
         except Exception as exc:  # a page never shows a traceback
             results.append(FileResult(path=name, kind="unknown", status="rejected", problems=[
                 Problem(0, f"{name}: could not be imported ({exc.__class__.__name__}); nothing from it was "
