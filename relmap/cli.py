@@ -68,6 +68,99 @@ def _add_import(sub) -> None:
     p.set_defaults(func=cmd_import)
 
 
+# --- report and export --------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from relmap.insights import build_report, report_text
+
+    store = open_store(args.db)
+    report = build_report(store.load_frames(args.as_of), args.as_of, include_prospects=args.prospects)
+    if args.json:
+        _print_json(report)
+    else:
+        print(report_text(report))
+    return 0
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="job changes, champions who moved, account threading and risk")
+    p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")
+    p.add_argument("--prospects", action="store_true", help="score prospect accounts too")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from relmap.export import export
+
+    store = open_store(args.db)
+    try:
+        n = export(store.load_frames(args.as_of), args.format, args.out, args.as_of, table=args.table)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; choose another --out path", file=sys.stderr)
+        return 1
+    print(f"wrote {n} {'edges' if args.format != 'csv' or args.table == 'edges' else 'rows'} to {args.out}")
+    return 0
+
+
+def _add_export(sub) -> None:
+    from relmap.export import FORMATS, TABLES
+
+    p = sub.add_parser("export", help="export the relationship graph or a report table")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--table", choices=TABLES, default="edges", help="what a CSV holds (default: graph edges)")
+    p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")
+    _add_db(p)
+    p.set_defaults(func=cmd_export)
+
+
+# --- map -------------------------------------------------------------------------------
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from relmap.views import MapRequest, map_html
+
+    store = open_store(args.db)
+    if store.is_empty():
+        print("error: the store is empty; import a LinkedIn export first "
+              "(python -m relmap import Connections.csv --owner \"Rep Name\").", file=sys.stderr)
+        return 2
+    if args.company:
+        request = MapRequest("company", args.company)
+    elif args.person:
+        request = MapRequest("person", args.person)
+    else:
+        request = MapRequest("rep", args.rep)
+    try:
+        page, graph = map_html(store.load_frames(), request)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"wrote {out} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links)")
+    if graph.graph.get("omitted"):
+        print(f"note: {graph.graph['omitted']}")
+    return 0
+
+
+def _add_map(sub) -> None:
+    p = sub.add_parser("map", help="write the relationship map of a company, person or rep as offline HTML")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--company", metavar="NAME")
+    who.add_argument("--person", metavar="NAME")
+    who.add_argument("--rep", metavar="NAME")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the HTML file")
+    _add_db(p)
+    p.set_defaults(func=cmd_map)
+
+
 # --- commands added by later work register below ----------------------------------------
 
 
@@ -135,7 +228,7 @@ def _add_demo(sub) -> None:
     p.set_defaults(func=cmd_demo)
 
 
-_COMMANDS = [_add_import, _add_generate, _add_demo]
+_COMMANDS = [_add_import, _add_map, _add_report, _add_export, _add_generate, _add_demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

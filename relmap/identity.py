@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 # Legal suffixes dropped from company names before matching (lowercase, no dots).
@@ -151,3 +152,134 @@ def full_name(first: object, last: object = None) -> str | None:
     """``"Jane" , "Doe"`` -> ``"Jane Doe"``; None when both are empty."""
     parts = [t for t in (clean_text(first), clean_text(last)) if t]
     return " ".join(parts) or None
+
+
+# --- email domains ------------------------------------------------------------------------
+
+#: Mail providers whose domain says nothing about the employer.
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com",
+    "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.fr", "live.com",
+    "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com",
+    "pm.me", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "mail.com", "mail.ru", "yandex.ru",
+    "yandex.com", "zoho.com", "fastmail.com", "hey.com", "qq.com", "163.com", "126.com", "naver.com",
+    "orange.fr", "free.fr", "laposte.net", "wanadoo.fr", "sfr.fr", "libero.it", "virgilio.it", "btinternet.com",
+    "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "rediffmail.com", "seznam.cz", "wp.pl", "o2.pl",
+})
+
+
+def employer_domain(email: object) -> str | None:
+    """The domain of a work email address; None for free-mail providers and non-emails.
+
+    >>> employer_domain("Jo@Acme.com"), employer_domain("jo@gmail.com")
+    ('acme.com', None)
+    """
+    domain = email_domain(email)
+    return None if domain is None or domain in FREE_MAIL_DOMAINS else domain
+
+
+# --- fuzzy person matching ----------------------------------------------------------------
+
+#: At or above this confidence two name records at the same company are merged; below it
+#: (down to ``REVIEW_FLOOR``) they are kept apart and listed for review.
+MERGE_THRESHOLD = 0.9
+REVIEW_FLOOR = 0.7
+
+# Nickname -> formal first name (folded, lowercase).
+_NICKNAMES = {
+    "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert", "bert": "robert",
+    "bill": "william", "billy": "william", "will": "william", "willy": "william", "liam": "william",
+    "jim": "james", "jimmy": "james", "jamie": "james", "mike": "michael", "mikey": "michael",
+    "mick": "michael", "dick": "richard", "rick": "richard", "ricky": "richard", "rich": "richard",
+    "tom": "thomas", "tommy": "thomas", "joe": "joseph", "joey": "joseph", "jo": "joseph",
+    "dave": "david", "davy": "david", "dan": "daniel", "danny": "daniel", "chris": "christopher",
+    "kit": "christopher", "tony": "anthony", "ant": "anthony", "steve": "stephen", "stevie": "stephen",
+    "ed": "edward", "eddie": "edward", "ted": "edward", "ned": "edward", "andy": "andrew", "drew": "andrew",
+    "alex": "alexander", "sandy": "alexander", "sam": "samuel", "sammy": "samuel", "ben": "benjamin",
+    "benny": "benjamin", "matt": "matthew", "nick": "nicholas", "nicky": "nicholas", "pat": "patrick",
+    "pete": "peter", "greg": "gregory", "jeff": "jeffrey", "jon": "jonathan", "johnny": "john",
+    "jack": "john", "jake": "jacob", "josh": "joshua", "larry": "lawrence", "len": "leonard",
+    "charlie": "charles", "chuck": "charles", "fred": "frederick", "freddie": "frederick",
+    "harry": "henry", "hank": "henry", "tim": "timothy", "timmy": "timothy", "ken": "kenneth",
+    "kenny": "kenneth", "ron": "ronald", "ronnie": "ronald", "don": "donald", "doug": "douglas",
+    "gerry": "gerald", "jerry": "gerald", "phil": "philip", "vince": "vincent", "walt": "walter",
+    "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth", "lizzie": "elizabeth", "eliza": "elizabeth",
+    "kate": "katherine", "katie": "katherine", "kathy": "katherine", "cathy": "catherine",
+    "jen": "jennifer", "jenny": "jennifer", "sue": "susan", "susie": "susan", "meg": "margaret",
+    "maggie": "margaret", "peggy": "margaret", "pam": "pamela", "becky": "rebecca", "becca": "rebecca",
+    "vicky": "victoria", "tori": "victoria", "abby": "abigail", "debbie": "deborah", "deb": "deborah",
+    "mandy": "amanda", "manda": "amanda", "patty": "patricia", "trish": "patricia",
+    "nat": "natalie", "tina": "christina", "jess": "jessica", "jessie": "jessica",
+    "steph": "stephanie", "cindy": "cynthia", "barb": "barbara", "val": "valerie",
+}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """How sure we are that two name records are one person, and why."""
+
+    confidence: float
+    reason: str
+
+
+def _name_words(first: object, last: object = None) -> list[str]:
+    text = " ".join(t for t in (clean_text(first), clean_text(last)) if t)
+    if "," in text and last is None:  # "Müller, Jörg"
+        surname, _, given = text.partition(",")
+        text = f"{given} {surname}"
+    return re.sub(r"[^\w\s]", " ", fold(text)).split()
+
+
+def _formal(word: str) -> str:
+    return _NICKNAMES.get(word, word)
+
+
+def person_match(a: tuple[object, object], b: tuple[object, object]) -> NameMatch:
+    """Compare two ``(first, last)`` names; returns a confidence in [0, 1] and its reason.
+
+    Accents, case, word order, nicknames and initials are understood; anything else is
+    scored by rapidfuzz's token-sort similarity.
+
+    >>> person_match(("Bob", "Smith"), ("Robert", "Smith"))
+    NameMatch(confidence=0.95, reason='nickname: bob = robert')
+    >>> person_match(("J.", "Müller"), ("Jörg", "Muller")).confidence
+    0.9
+    >>> person_match(("Jon", "Smyth"), ("John", "Smith")).confidence < MERGE_THRESHOLD
+    True
+    """
+    from rapidfuzz import fuzz
+
+    wa, wb = _name_words(*a), _name_words(*b)
+    if not wa or not wb:
+        return NameMatch(0.0, "no name to compare")
+    if sorted(wa) == sorted(wb):
+        return NameMatch(1.0, "same name (accents, case and order ignored)")
+    fa, fb = sorted(map(_formal, wa)), sorted(map(_formal, wb))
+    if fa == fb:
+        pairs = [f"{x} = {_formal(x)}" for x in wa + wb if _formal(x) != x]
+        return NameMatch(0.95, "nickname: " + ", ".join(dict.fromkeys(pairs)))
+    # Initials: "J. Smith" / "J Smith" against "John Smith" (same last word, first letter agrees).
+    if len(wa) >= 2 and len(wb) >= 2 and wa[-1] == wb[-1]:
+        ia, ib = wa[:-1], wb[:-1]
+        if len(ia) == len(ib) and all(x[0] == y[0] and (len(x) == 1 or len(y) == 1 or x == y)
+                                      for x, y in zip(ia, ib)):
+            return NameMatch(0.9, f"initials agree: {' '.join(ia)} / {' '.join(ib)} {wa[-1]}")
+    score = fuzz.token_sort_ratio(" ".join(fa), " ".join(fb))
+    if len(wa) >= 2 and len(wb) >= 2:
+        # Given names against given names and surname against surname, in either order.
+        ga, gb = " ".join(map(_formal, wa[:-1])), " ".join(map(_formal, wb[:-1]))
+        score = max(score, (fuzz.ratio(ga, gb) + fuzz.ratio(wa[-1], wb[-1])) / 2,
+                    (fuzz.ratio(ga, " ".join(wb[1:])) + fuzz.ratio(wa[-1], _formal(wb[0]))) / 2)
+    score /= 100
+    return NameMatch(round(score, 2), f"similar spelling ({round(score * 100)}% alike)")
+
+
+def best_person_match(name: tuple[object, object],
+                      candidates: list[tuple[int, object, object]]) -> tuple[int, NameMatch] | None:
+    """The best candidate ``(id, first, last)`` for ``name`` at or above ``REVIEW_FLOOR``, or None."""
+    best: tuple[int, NameMatch] | None = None
+    for cid, first, last in candidates:
+        match = person_match(name, (first, last))
+        if match.confidence >= REVIEW_FLOOR and (best is None or match.confidence > best[1].confidence):
+            best = (cid, match)
+    return best

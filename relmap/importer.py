@@ -14,6 +14,8 @@ or not at all. Identical bytes are recognised by their sha256 and reported as
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +27,8 @@ from sqlalchemy import Connection
 
 from relmap import identity
 from relmap.ingest import parse_bytes
-from relmap.model import FileResult, ParsedFile, Problem, RejectedFile
+from relmap.ingest.referrals import classify_party
+from relmap.model import PARSED_COLUMNS, FileResult, ParsedFile, Problem, RejectedFile
 from relmap.store import Store
 
 log = logging.getLogger(__name__)
@@ -216,6 +219,9 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
                     continue
                 f.at[idx, "person_id"] = pid
 
+    # Near-matches at the same company: merged when sure, otherwise listed for review.
+    reviews = _fuzzy_people(ctx, f, frame)
+
     # New people: group rows of this file that share a key.
     new = f[f["person_id"].isna() & f["full_name"].notna()].copy()
     if len(new):
@@ -234,6 +240,14 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
         group_ids = dict(zip(first["group"], ids))
         f.loc[new.index, "person_id"] = new["group"].map(group_ids)
 
+    seen_pairs: set[tuple[int, int]] = set()
+    for idx, (other_id, match) in reviews.items():
+        pid = f.at[idx, "person_id"]
+        if not pd.isna(pid) and int(pid) != other_id and (other_id, int(pid)) not in seen_pairs:
+            seen_pairs.add((other_id, int(pid)))
+            ctx.store.add_review(ctx.conn, "person", other_id, int(pid), match.confidence, match.reason,
+                                 ctx.snapshot_id)
+
     # Teach the store the keys it learnt for known people.
     matched = f[f["person_id"].notna()]
     ctx.store.fill_people(
@@ -243,6 +257,45 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     )
     ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.person_id, matched.email) if isinstance(e, str)})
     return f["person_id"]
+
+
+def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> dict:
+    """Match still-unknown rows to people seen at the same company by a fuzzy name comparison.
+
+    Sure matches (``identity.MERGE_THRESHOLD``) get that person's id in ``f``; weaker ones
+    (down to ``identity.REVIEW_FLOOR``) are returned as ``{row index: (person_id, NameMatch)}``
+    for review once the row's own person exists. A different profile URL is never a match.
+    """
+    from rapidfuzz import fuzz, process
+
+    need = f["person_id"].isna() & f["name_key"].notna() & f["company_id"].notna()
+    if not need.any():
+        return {}
+    known = ctx.store.people_at_companies(ctx.conn, f.loc[need, "company_id"].dropna().unique().tolist())
+    if known.empty:
+        return {}
+    known["name_key"] = [identity.name_key(a, b) or "" for a, b in zip(known.first_name, known.last_name)]
+    by_company = {int(cid): grp for cid, grp in known.groupby("company_id")}
+    reviews = {}
+    for idx in f.index[need]:
+        cands = by_company.get(int(f.at[idx, "company_id"]))
+        if cands is None:
+            continue
+        # A C-speed prefilter, then the careful comparison on the few left.
+        hits = process.extract(f.at[idx, "name_key"], cands["name_key"].tolist(), scorer=fuzz.token_sort_ratio,
+                               score_cutoff=40, limit=10)
+        rows = cands.iloc[[h[2] for h in hits]]
+        url = _text(f.at[idx, "url"])
+        rows = rows.loc[[not (url and isinstance(u, str) and u != url) for u in rows.profile_url]]
+        best = identity.best_person_match((frame.at[idx, "first_name"], frame.at[idx, "last_name"]),
+                                          list(zip(rows.person_id.astype(int), rows.first_name, rows.last_name)))
+        if best is None:
+            continue
+        if best[1].confidence >= identity.MERGE_THRESHOLD:
+            f.at[idx, "person_id"] = best[0]
+        else:
+            reviews[idx] = best
+    return reviews
 
 
 def _text(value: object) -> str | None:
@@ -296,4 +349,315 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
 # --- other LinkedIn archive kinds (invitations, messages, positions, profile) -----------------
 
 
+def _rep_person_id(ctx: WriteContext, profile: pd.DataFrame | None = None) -> int:
+    """The person who is the rep; matched or created from ``profile`` (or the rep's name)."""
+    name, person_id = ctx.store.rep_person(ctx.conn, ctx.rep_id)
+    if profile is None:
+        first, last = name, None
+        url = None
+    else:
+        first, last, url = profile["first_name"].iloc[0], profile["last_name"].iloc[0], profile["profile_url"].iloc[0]
+    if person_id is None:
+        frame = pd.DataFrame({"first_name": [first], "last_name": [last], "profile_url": [url], "email": [None],
+                              "company_id": [float("nan")]})
+        person_id = int(resolve_people(ctx, frame).iloc[0])
+        ctx.store.set_rep_person(ctx.conn, ctx.rep_id, person_id)
+    elif url:
+        ctx.store.fill_people(ctx.conn, urls={person_id: url}, emails={})
+    return int(person_id)
+
+
+def _match_counterparts(ctx: WriteContext, names: pd.Series, urls: pd.Series) -> pd.Series:
+    """Person ids for message/invitation counterparts: by profile URL, else by a name that
+    exactly one known person has; anyone else becomes a new person."""
+    frame = pd.DataFrame({"first_name": names, "last_name": None, "profile_url": urls, "email": None},
+                         index=names.index)
+    frame["company_id"] = float("nan")
+    by_url = ctx.store.people_by_url(ctx.conn, urls.dropna().unique().tolist())
+    ids = urls.map(by_url)
+    keys = names.map(identity.name_key)
+    need = ids.isna() & keys.notna()
+    if need.any():
+        candidates = ctx.store.people_by_name(ctx.conn, keys[need].unique().tolist())
+        unique = candidates.drop_duplicates(["name_key", "person_id"])
+        unique = unique[~unique.duplicated("name_key", keep=False)]
+        by_name = dict(zip(unique.name_key, unique.person_id))
+        ids[need] = keys[need].map(by_name)
+    rest = ids.isna()
+    if rest.any():
+        ids[rest] = resolve_people(ctx, frame[rest])
+    return ids
+
+
+def _touch_relationships(ctx: WriteContext, frame: pd.DataFrame, source: str) -> int:
+    """One relationships row per counterpart (``person_id, last_touch, message_count``)."""
+    frame = frame[frame["person_id"].notna()].copy()
+    if frame.empty:
+        return 0
+    frame["person_id"] = frame["person_id"].astype(int)
+    frame["last_touch"] = pd.to_datetime(frame["last_touch"])
+    agg = frame.groupby("person_id", as_index=False).agg(last_touch=("last_touch", "max"),
+                                                         message_count=("message_count", "sum"))
+    rel = pd.DataFrame({
+        "rep_id": ctx.rep_id, "person_id": agg["person_id"], "snapshot_id": ctx.snapshot_id, "source": source,
+        "connected_on": None,
+        "last_touch": agg["last_touch"].map(lambda t: None if pd.isna(t) else t.date()),
+        "message_count": agg["message_count"].astype(int),
+    })
+    return ctx.store.insert_rows(ctx.conn, "relationships", _records(rel))
+
+
+@writer("linkedin_messages")
+def write_messages(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Last touch and message count per counterpart (bodies and subjects were never read)."""
+    frame = parsed.frame.copy()
+    if frame.empty:
+        return 0
+    frame["person_id"] = _match_counterparts(ctx, frame["counterpart_name"], frame["counterpart_profile_url"])
+    return _touch_relationships(ctx, frame, "message")
+
+
+@writer("linkedin_invitations")
+def write_invitations(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Invitations sent or received: the latest one per counterpart as a touch."""
+    frame = parsed.frame.copy()
+    if frame.empty:
+        return 0
+    frame["person_id"] = _match_counterparts(ctx, frame["counterpart_name"], frame["counterpart_profile_url"])
+    frame["last_touch"] = frame["sent_on"]
+    frame["message_count"] = 0
+    return _touch_relationships(ctx, frame, "invitation")
+
+
+@writer("linkedin_positions")
+def write_positions(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """The rep's own past and current employers (warm paths), as employments of the rep's person."""
+    frame = parsed.frame.copy()
+    if frame.empty:
+        return 0
+    person_id = _rep_person_id(ctx)
+    frame["company_id"] = resolve_companies(ctx, frame["company"])
+    employment = pd.DataFrame({
+        "person_id": person_id,
+        "company_id": frame["company_id"].map(lambda c: None if pd.isna(c) else int(c)),
+        "company_text": frame["company"], "title": frame["title"],
+        "snapshot_id": ctx.snapshot_id, "observed_on": ctx.as_of, "source": "positions",
+        "started_on": frame["started_on"], "ended_on": frame["finished_on"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+
+
+@writer("linkedin_profile")
+def write_profile(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Link the rep to their own person (name, profile URL)."""
+    if parsed.frame.empty:
+        return 0
+    _rep_person_id(ctx, parsed.frame)
+    return 1
+
+
+
 # --- CRM exports and referrals ---------------------------------------------------------------
+
+
+def _company_ids(values: pd.Series) -> pd.Series:
+    """Company ids as plain ints or None (pandas gives floats with NaN)."""
+    return values.map(lambda c: None if pd.isna(c) else int(c))
+
+
+def _account_companies(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
+    """Company ids of rows' accounts: by the CRM account id when imported before, else by name."""
+    out = pd.Series(float("nan"), index=frame.index, dtype=object)
+    ext = frame["account_external_id"]
+    if ext.notna().any():
+        out = ext.map(ctx.store.crm_account_companies(ctx.conn, ext.dropna().unique().tolist()))
+    missing = out.isna() & frame["account_name"].notna()
+    if missing.any():
+        out[missing] = resolve_companies(ctx, frame.loc[missing, "account_name"])
+    return out
+
+
+@writer("crm_accounts")
+def write_crm_accounts(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """CRM accounts, each tied to a company (matched by name, alias or domain; the CRM domain fills
+    ``companies.domain``)."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    company_id = resolve_companies(ctx, frame["name"], frame["domain"])
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "company_id": _company_ids(company_id),
+        "name": frame["name"], "domain": frame["domain"], "status": frame["status"], "owner": frame["owner"],
+        "arr": frame["arr"], "renewal_date": frame["renewal_date"], "last_activity": frame["last_activity"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "crm_accounts", _records(rows))
+
+
+@writer("crm_contacts")
+def write_crm_contacts(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """CRM contacts as people, plus an employment (source ``crm``) at the company their work email
+    points to (else their account), so a contact whose email domain changed shows as a move."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    frame = frame.copy()
+    account_company = _account_companies(ctx, frame)
+    domains = frame["email"].map(identity.employer_domain)
+    by_domain = ctx.store.company_ids_by_domain(ctx.conn, domains.dropna().unique().tolist())
+    email_company = domains.map(by_domain)
+    people = pd.DataFrame({
+        # A contact known only by an email address is named by it.
+        "first_name": frame["first_name"].where(frame["first_name"].notna() | frame["last_name"].notna(),
+                                                frame["email"]),
+        "last_name": frame["last_name"], "email": frame["email"], "profile_url": None,
+        "company_id": account_company.where(account_company.notna(), email_company),
+    }, index=frame.index)
+    frame["person_id"] = resolve_people(ctx, people)
+    frame = frame[frame["person_id"].notna()]
+    frame["person_id"] = frame["person_id"].astype(int)
+    works_at = email_company.where(email_company.notna(), account_company)[frame.index]
+    text = frame["account_name"].where(works_at.eq(account_company[frame.index]) | email_company[frame.index].isna(),
+                                       domains[frame.index])
+    employment = pd.DataFrame({
+        "person_id": frame["person_id"], "company_id": _company_ids(works_at), "company_text": text,
+        "title": frame["title"], "snapshot_id": ctx.snapshot_id, "observed_on": ctx.as_of, "source": "crm",
+    })
+    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "person_id": frame["person_id"],
+        "company_id": _company_ids(account_company[frame.index]), "email": frame["email"], "title": frame["title"],
+        "role": frame["role"], "owner": frame["owner"], "last_activity": frame["last_activity"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "crm_contacts", _records(rows))
+
+
+def _find_contact(ctx: WriteContext, text: str, company_id: object) -> int | None:
+    """A person named in an opportunity's contact roles: by email, else by name at the company,
+    else by a name only one person has."""
+    if email := identity.normalise_email(text):
+        return ctx.store.people_by_email(ctx.conn, [email]).get(email)
+    key = identity.name_key(text)
+    if key is None:
+        return None
+    candidates = ctx.store.people_by_name(ctx.conn, [key])
+    if candidates.empty:
+        return None
+    if not pd.isna(company_id):
+        here = candidates[candidates.company_id == company_id]
+        if len(here):
+            return int(here.person_id.iloc[0])
+    ids = candidates.person_id.unique()
+    return int(ids[0]) if len(ids) == 1 else None
+
+
+@writer("crm_opportunities")
+def write_crm_opportunities(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """CRM opportunities tied to their account's company; contact roles stored as
+    ``[{"person_id", "role"}]`` for the contacts relmap knows."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    company_id = _account_companies(ctx, frame)
+    roles = []
+    for line, cid, entries in zip(frame["line"], company_id, frame["contact_roles"]):
+        found = []
+        for entry in entries or []:
+            pid = _find_contact(ctx, entry["contact"], cid)
+            if pid is None:
+                ctx.problems.append(Problem(int(line), "a contact in the contact roles matches nobody relmap knows; "
+                                                       "import the CRM contacts first to link it"))
+            else:
+                found.append({"person_id": pid, "role": entry["role"]})
+        roles.append(json.dumps(found))
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "company_id": _company_ids(company_id),
+        "name": frame["name"], "stage": frame["stage"], "amount": frame["amount"], "close_date": frame["close_date"],
+        "is_closed": frame["is_closed"].astype(bool), "is_won": frame["is_won"].astype(bool), "owner": frame["owner"],
+        "contact_roles": roles,
+    })
+    return ctx.store.insert_rows(ctx.conn, "crm_opportunities", _records(rows))
+
+
+def _people_from_text(ctx: WriteContext, texts: pd.Series, company_id: pd.Series) -> pd.Series:
+    """Person ids for cells holding a name, an email or a profile URL.
+
+    A bare name with no company is matched when exactly one known person has it; when
+    several do, a new person is created and listed for review against each of them.
+    """
+    parts = pd.DataFrame([classify_party(t) for t in texts], index=texts.index)
+    parts["company_id"] = company_id
+    unnamed = parts["first_name"].isna() & parts["last_name"].isna()
+    parts.loc[unnamed, "first_name"] = parts.loc[unnamed, "email"].fillna(parts.loc[unnamed, "profile_url"])
+    ids = pd.Series(pd.NA, index=texts.index, dtype=object)
+    bare = parts["profile_url"].isna() & parts["email"].isna() & parts["company_id"].isna()
+    ambiguous: dict = {}
+    if bare.any():
+        keys = [identity.name_key(a, b) for a, b in zip(parts.loc[bare, "first_name"], parts.loc[bare, "last_name"])]
+        known = ctx.store.people_by_name(ctx.conn, [k for k in keys if k])
+        for idx, key in zip(parts.index[bare], keys):
+            matches = known.loc[known.name_key == key, "person_id"].unique()
+            if len(matches) == 1:
+                ids[idx] = int(matches[0])
+            elif len(matches) > 1:
+                ambiguous[idx] = [int(m) for m in matches]
+    rest = ids.isna()
+    if rest.any():
+        ids[rest] = resolve_people(ctx, parts[rest])
+    for idx, others in ambiguous.items():
+        for other in others:
+            ctx.store.add_review(ctx.conn, "person", other, int(ids[idx]), 0.6,
+                                 f"same name as {len(others)} known people; no company, email or profile URL "
+                                 "to tell them apart", ctx.snapshot_id)
+    return ids
+
+
+@writer("referrals")
+def write_referrals(ctx: WriteContext, parsed: ParsedFile) -> int:
+    """Who introduced whom; the referred person is also recorded at the referral's company."""
+    frame = parsed.frame
+    if frame.empty:
+        return 0
+    company_id = resolve_companies(ctx, frame["company"])
+    none = pd.Series(float("nan"), index=frame.index)
+    referrer = _people_from_text(ctx, frame["referrer"], none)
+    referred = _people_from_text(ctx, frame["referred"], company_id)
+    ok = referrer.notna() & referred.notna() & (referrer != referred)
+    for line in frame.loc[~ok, "line"]:
+        ctx.problems.append(Problem(int(line), "referrer and referred are the same person or unreadable; skipped"))
+    frame, company_id = frame[ok], company_id[ok]
+    at_company = company_id.notna()
+    employment = pd.DataFrame({
+        "person_id": referred[ok][at_company].astype(int), "company_id": _company_ids(company_id[at_company]),
+        "company_text": frame.loc[at_company, "company"], "title": None, "snapshot_id": ctx.snapshot_id,
+        "observed_on": frame.loc[at_company, "referred_on"].where(frame.loc[at_company, "referred_on"].notna(),
+                                                                  ctx.as_of),
+        "source": "referral",
+    })
+    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    rows = pd.DataFrame({
+        "snapshot_id": ctx.snapshot_id, "referrer_id": referrer[ok].astype(int),
+        "referred_id": referred[ok].astype(int), "company_id": _company_ids(company_id),
+        "referred_on": frame["referred_on"], "note": frame["note"],
+    })
+    return ctx.store.insert_rows(ctx.conn, "referrals", _records(rows))
+
+
+def add_referral(store: Store, referrer: str, referred: str, company: str | None = None,
+                 referred_on: date | None = None, note: str | None = None) -> FileResult:
+    """Add one referral typed on the dashboard's form, as its own ``manual`` snapshot.
+
+    Returns the import summary entry (``status`` imported, unchanged for an identical entry,
+    or rejected with the reason).
+    """
+    fields = [identity.clean_text(v) for v in (referrer, referred, company, note)]
+    payload = json.dumps(["manual-referral", *fields, referred_on.isoformat() if referred_on else None])
+    content_hash = hashlib.sha256(payload.encode()).hexdigest()
+    if not fields[0] or not fields[1]:
+        return FileResult(path="referral form", kind="referrals", status="rejected",
+                          problems=[Problem(0, "A referral needs both the referrer and the referred person; "
+                                               "fill in both fields.")])
+    frame = pd.DataFrame([{"line": 1, "referrer": fields[0], "referred": fields[1], "company": fields[2],
+                           "referred_on": referred_on, "note": fields[3]}], columns=PARSED_COLUMNS["referrals"])
+    parsed = ParsedFile(path="referral form", kind="referrals", layout="manual", frame=frame,
+                        content_hash=content_hash, rows_read=1)
+    return _import_parsed(store, parsed, None, referred_on, False)

@@ -226,6 +226,15 @@ class Store:
             return found
         return conn.execute(reps.insert().values(name=name.strip(), name_key=key)).inserted_primary_key[0]
 
+    def rep_person(self, conn: Connection, rep_id: int) -> tuple[str, int | None]:
+        """The rep's name and the person id of their own profile (None until known)."""
+        row = conn.execute(select(reps.c.name, reps.c.person_id).where(reps.c.id == rep_id)).one()
+        return row[0], row[1]
+
+    def set_rep_person(self, conn: Connection, rep_id: int, person_id: int) -> None:
+        """Record which person is the rep themselves (from their Profile.csv)."""
+        conn.execute(reps.update().where(reps.c.id == rep_id).values(person_id=person_id))
+
     def company_ids(self, conn: Connection, keys: Iterable[str]) -> dict[str, int]:
         """Known company ids for normalised keys, through names and aliases."""
         keys = list(set(keys))
@@ -342,6 +351,129 @@ class Store:
         conn.execute(identity_reviews.insert().values(
             entity=entity, left_id=left_id, right_id=right_id, confidence=confidence,
             reason=reason, status="open", snapshot_id=snapshot_id))
+
+    # --- CRM lookups, identity reviews, merge and split -----------------------------------
+
+    def crm_account_companies(self, conn: Connection, external_ids: Iterable[str]) -> dict[str, int]:
+        """Company ids of CRM accounts by their external id (the latest import wins)."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(set(external_ids))):
+            query = (select(crm_accounts.c.external_id, crm_accounts.c.company_id)
+                     .where(crm_accounts.c.external_id.in_(chunk), crm_accounts.c.company_id.is_not(None))
+                     .order_by(crm_accounts.c.id))
+            found.update({ext: cid for ext, cid in conn.execute(query)})
+        return found
+
+    def people_at_companies(self, conn: Connection, company_ids: Iterable[int]) -> pd.DataFrame:
+        """People ever seen at these companies (columns person_id, first_name, last_name,
+        full_name, profile_url, company_id)."""
+        frames = [pd.DataFrame(columns=["person_id", "first_name", "last_name", "full_name", "profile_url",
+                                        "company_id"])]
+        for chunk in _chunks(sorted({int(c) for c in company_ids})):
+            query = (
+                select(people.c.id.label("person_id"), people.c.first_name, people.c.last_name, people.c.full_name,
+                       people.c.profile_url, employments.c.company_id)
+                .select_from(people.join(employments, employments.c.person_id == people.c.id))
+                .where(employments.c.company_id.in_(chunk))
+                .distinct()
+            )
+            frames.append(_frame(conn.execute(query)))
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def reviews(self, status: str | None = "open") -> pd.DataFrame:
+        """Identity reviews (all when ``status`` is None) with both sides' display names."""
+        query = select(identity_reviews).order_by(identity_reviews.c.confidence.desc(), identity_reviews.c.id)
+        if status:
+            query = query.where(identity_reviews.c.status == status)
+        with self.read() as conn:
+            frame = _frame(conn.execute(query))
+            names = dict(conn.execute(select(people.c.id, people.c.full_name)).all())
+            firms = dict(conn.execute(select(companies.c.id, companies.c.name)).all())
+        for side in ("left", "right"):
+            frame[f"{side}_name"] = [
+                (names if entity == "person" else firms).get(i)
+                for entity, i in zip(frame["entity"], frame[f"{side}_id"])
+            ]
+        return frame
+
+    def resolve_review(self, review_id: int, decision: str) -> bool:
+        """Settle one review: ``merge`` joins the two records (the left one is kept), ``split``
+        (or ``keep_apart``) keeps them apart for good. Returns False when there is no such review."""
+        if decision not in {"merge", "split", "keep_apart"}:
+            raise ValueError(f"decision must be 'merge' or 'split', not {decision!r}")
+        with self.read() as conn:
+            row = conn.execute(select(identity_reviews).where(identity_reviews.c.id == review_id)).mappings().first()
+        if row is None:
+            return False
+        if decision == "merge":
+            merge = self.merge_people if row["entity"] == "person" else self.merge_companies
+            merge(row["left_id"], row["right_id"])
+        with self.write() as conn:
+            conn.execute(identity_reviews.update().where(identity_reviews.c.id == review_id)
+                         .values(status="merged" if decision == "merge" else "kept_apart"))
+        return True
+
+    def merge_people(self, keep_id: int, drop_id: int) -> bool:
+        """Make ``drop_id`` the same person as ``keep_id``: every row that names it is repointed,
+        then it is deleted. Returns False when either person does not exist."""
+        if keep_id == drop_id:
+            return False
+        with self.write() as conn:
+            rows = {r["id"]: r for r in conn.execute(
+                select(people).where(people.c.id.in_([keep_id, drop_id]))).mappings()}
+            if len(rows) != 2:
+                return False
+            keep, drop = rows[keep_id], rows[drop_id]
+            for table, col in ((employments, "person_id"), (relationships, "person_id"), (crm_contacts, "person_id"),
+                               (referrals, "referrer_id"), (referrals, "referred_id"), (reps, "person_id"),
+                               (champion_marks, "person_id"), (person_emails, "person_id")):
+                conn.execute(table.update().where(table.c[col] == drop_id).values({col: keep_id}))
+            for col in ("left_id", "right_id"):
+                conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "person",
+                                                             identity_reviews.c[col] == drop_id)
+                             .values({col: keep_id}))
+            self._repoint_contact_roles(conn, drop_id, keep_id)
+            conn.execute(identity_reviews.update().where(
+                identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
+                identity_reviews.c.right_id == keep_id).values(status="merged"))
+            conn.execute(people.delete().where(people.c.id == drop_id))
+            fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
+            if fill:
+                conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
+        return True
+
+    def _repoint_contact_roles(self, conn: Connection, drop_id: int, keep_id: int) -> None:
+        query = select(crm_opportunities.c.id, crm_opportunities.c.contact_roles).where(
+            crm_opportunities.c.contact_roles.like(f"%{drop_id}%"))
+        for opp_id, raw in conn.execute(query).all():
+            roles = json.loads(raw or "[]")
+            if any(r.get("person_id") == drop_id for r in roles):
+                for r in roles:
+                    if r.get("person_id") == drop_id:
+                        r["person_id"] = keep_id
+                conn.execute(crm_opportunities.update().where(crm_opportunities.c.id == opp_id)
+                             .values(contact_roles=json.dumps(roles)))
+
+    def merge_companies(self, keep_id: int, drop_id: int) -> bool:
+        """Make company ``drop_id`` an alias of ``keep_id`` and repoint every row that names it."""
+        if keep_id == drop_id:
+            return False
+        with self.write() as conn:
+            drop = conn.execute(select(companies).where(companies.c.id == drop_id)).mappings().first()
+            if drop is None or conn.execute(select(companies.c.id).where(companies.c.id == keep_id)).first() is None:
+                return False
+            for table in (employments, referrals, crm_accounts, crm_contacts, crm_opportunities, champion_marks,
+                          company_aliases):
+                conn.execute(table.update().where(table.c.company_id == drop_id).values(company_id=keep_id))
+            for col in ("left_id", "right_id"):
+                conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "company",
+                                                             identity_reviews.c[col] == drop_id)
+                             .values({col: keep_id}))
+            conn.execute(companies.delete().where(companies.c.id == drop_id))
+            self.add_company_alias(conn, drop["norm_key"], keep_id)
+            if drop["domain"]:
+                self.set_company_domains(conn, {keep_id: drop["domain"]})
+        return True
 
     # --- reading -------------------------------------------------------------------------
 

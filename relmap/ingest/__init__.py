@@ -2,6 +2,8 @@
 
 ``parse_bytes`` is the entry point; it never touches the store. A file-level
 problem raises ``RejectedFile`` with one sentence naming the file and what to do.
+A zip (the LinkedIn archive) is read by ``relmap.ingest.archive``: one ``ParsedFile``
+per member of a known kind, each with the path ``archive.zip/member.csv``.
 """
 
 from __future__ import annotations
@@ -9,26 +11,81 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from relmap.ingest import linkedin, sniff
+from relmap import config
+from relmap.ingest import archive, crm, linkedin, referrals, sniff
 from relmap.model import ParsedFile, RejectedFile
 
-__all__ = ["parse_bytes"]
+__all__ = ["parse_bytes", "PARSERS"]
+
+#: kind -> parser(path, table, content_hash, mapping) -> ParsedFile. Other modules add their kinds here.
+PARSERS = dict(linkedin.PARSERS)
 
 
 def parse_bytes(name: str, data: bytes, kind: str | None = None,
                 mapping: dict[str, str] | None = None) -> list[ParsedFile]:
-    """Parse one file's bytes; returns one ``ParsedFile`` (several for an archive)."""
+    """Parse one file's bytes; returns one ``ParsedFile`` (one per known member for an archive)."""
     display = Path(name).name
     if not data:
         raise RejectedFile(f"{display} is empty (0 bytes); export the file again and upload it.")
+    if len(data) > config.MAX_UPLOAD_BYTES:
+        raise RejectedFile(f"{display} is larger than the {config.MAX_UPLOAD_BYTES // 2**20} MB limit; "
+                           "split it or raise RELMAP_MAX_UPLOAD_BYTES.")
+    if crm.is_xlsx(data):
+        return [_parse_crm_or_referrals(name, data, kind, mapping)]
+    if archive.is_archive(data):
+        return archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping)
+    return [parse_member(name, data, kind=kind, mapping=mapping)]
+
+
+def parse_member(name: str, data: bytes, kind: str | None = None,
+                 mapping: dict[str, str] | None = None) -> ParsedFile:
+    """Parse one delimited text file (a plain upload or one archive member)."""
+    display = Path(name).name
+    if not data.strip():
+        raise RejectedFile(f"{display} is empty; export the file again and upload it.")
+    if kind in _CRM_AND_REFERRALS or mapping:
+        return _parse_crm_or_referrals(name, data, kind, mapping)
     table = sniff.read_table(display, data)
+    if len(table.rows) > config.MAX_ROWS:
+        raise RejectedFile(f"{display} has {len(table.rows)} rows, more than the {config.MAX_ROWS} limit; "
+                           "split it or raise RELMAP_MAX_ROWS.")
     detected = kind or sniff.detect_kind(table)
     if detected is None:
-        raise RejectedFile(
-            f"{display} is not a file relmap knows (its header is: {', '.join(table.header[:8])}); "
-            "upload a LinkedIn Connections.csv, or pass --kind to say what it is."
-        )
+        # Not a LinkedIn layout: CRM exports and referrals find their header by their own aliases.
+        return _parse_crm_or_referrals(name, data, kind, mapping)
+    parser = PARSERS.get(detected)
+    if parser is None:
+        raise RejectedFile(f"{display}: reading {detected} files is not supported yet; "
+                           f"known kinds are {', '.join(sorted(PARSERS))}.")
     content_hash = hashlib.sha256(data).hexdigest()
-    if detected == "linkedin_connections":
-        return [linkedin.parse_connections(name, table, content_hash)]
-    raise RejectedFile(f"{display}: reading {detected} files is not supported yet.")
+    return parser(name, table, content_hash, mapping)
+
+
+# --- CRM exports and referrals ------------------------------------------------------------
+
+_CRM_AND_REFERRALS = (*crm.CRM_KINDS, "referrals")
+
+
+def _parse_crm_or_referrals(name: str, data: bytes, kind: str | None, mapping: dict[str, str] | None) -> ParsedFile:
+    """A CRM export (CSV or XLSX) or a referrals file: header found by aliases or by the mapping's columns."""
+    display = Path(name).name
+    unknown = (f"{display} is not a file relmap knows (its header is: {{}}); upload a LinkedIn or CRM export "
+               "or a referrals list, or pass --kind crm_accounts / crm_contacts / crm_opportunities / referrals "
+               "and map its columns with --map \"Column=field\".")
+    try:
+        table = crm.read_table(display, data, mapping)
+    except RejectedFile:
+        if mapping or kind:
+            raise
+        rows = sniff.read_table(display, data)
+        raise RejectedFile(unknown.format(", ".join(rows.header[:8]))) from None
+    if len(table.rows) > config.MAX_ROWS:
+        raise RejectedFile(f"{display} has {len(table.rows)} rows, more than the {config.MAX_ROWS} limit; "
+                           "split it or raise RELMAP_MAX_ROWS.")
+    content_hash = hashlib.sha256(data).hexdigest()
+    if kind == "referrals" or (kind is None and referrals.looks_like_referrals(table.header)):
+        return referrals.parse(name, table, content_hash, mapping)
+    detected = kind or crm.detect_kind(table.header, mapping)
+    if detected not in crm.CRM_KINDS:
+        raise RejectedFile(unknown.format(", ".join(table.header[:8])))
+    return crm.parse(name, table, content_hash, detected, mapping)

@@ -1,8 +1,15 @@
-"""LinkedIn export parsers (Connections.csv and the other files of the archive)."""
+"""LinkedIn export parsers: Connections.csv of every vintage and the other files of the archive.
+
+Each ``parse_<kind>(path, table, content_hash)`` returns a ``ParsedFile`` whose frame has
+exactly ``PARSED_COLUMNS[kind]``. Columns are found by header name, work is vectorised
+over the column (one pass per column, not per row), and message bodies/subjects are
+never read into the frame.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 import pandas as pd
 
@@ -10,61 +17,311 @@ from relmap import identity
 from relmap.ingest.sniff import Table
 from relmap.model import PARSED_COLUMNS, ParsedFile, Problem
 
-_DATE_FORMATS = ("%d %b %Y", "%m/%d/%y, %I:%M %p", "%d-%b-%y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y")
+# Every date spelling seen in LinkedIn files and their Excel re-saves (English month names).
+_DATE_FORMATS = (
+    "%d %b %Y", "%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y",
+    "%Y-%m-%d", "%m/%d/%y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+    "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%Y/%m/%d", "%d.%m.%Y", "%b %Y", "%B %Y", "%Y",
+)
+# Formats that only Excel writes back (a re-saved file).
+_EXCEL_FORMATS = {"%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
+                  "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"}
+_PLACEHOLDERS = ["null", "none", "nan", "--", "-", "n/a", "na", "#n/a"]
+
+
+@lru_cache(maxsize=65536)
+def _parse_date_fmt(text: str) -> tuple[date | None, str | None]:
+    cleaned = " ".join(text.replace("\u202f", " ").split())
+    if cleaned.endswith(" UTC"):
+        cleaned = cleaned[:-4]
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date(), fmt
+        except ValueError:
+            continue
+    return None, None
 
 
 def parse_date(text: str | None) -> date | None:
-    """Parse a LinkedIn date in any vintage's format; None when it is not one."""
+    """Parse a LinkedIn date in any vintage's format; None when it is not one.
+
+    >>> parse_date("12/22/16, 9:55 AM"), parse_date("01-Dec-21"), parse_date("2024-05-01 10:22:31 UTC")
+    (datetime.date(2016, 12, 22), datetime.date(2021, 12, 1), datetime.date(2024, 5, 1))
+    """
     text = identity.clean_text(text)
     if text is None:
         return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return _parse_date_fmt(text)[0]
 
 
-def parse_connections(path: str, table: Table, content_hash: str) -> ParsedFile:
-    """Rows of a Connections export; hidden rows (only a date) are counted, not kept."""
-    index = {h.strip().lower(): i for i, h in enumerate(table.header)}
-    layout = "2023+" if "url" in index else "2018-2023"
+# --- column helpers -------------------------------------------------------------------
 
-    def cell(row: list[str], *names: str) -> str | None:
-        for n in names:
-            i = index.get(n)
-            if i is not None and i < len(row):
-                return identity.clean_text(row[i])
-        return None
 
-    records = []
-    problems: list[Problem] = []
-    hidden = 0
-    rows_read = 0
-    for row, line in zip(table.rows, table.lines):
-        if not any(c.strip() for c in row):
-            continue
-        rows_read += 1
-        first = cell(row, "first name")
-        last = cell(row, "last name")
-        connected_text = cell(row, "connected on")
-        connected = parse_date(connected_text)
-        if not first and not last:
-            if not any(cell(row, n) for n in ("url", "email address", "company", "position")):
-                hidden += 1
+def _frame(table: Table) -> pd.DataFrame:
+    """The data rows as a frame of strings, one column per header position."""
+    width = len(table.header)
+    frame = pd.DataFrame(table.rows, dtype=object) if table.rows else pd.DataFrame(columns=range(width))
+    for i in range(width):
+        if i not in frame.columns:
+            frame[i] = None
+    return frame
+
+
+def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
+    """Cleaned text of the first column called one of ``names`` (None where empty)."""
+    index = table.column_index()
+    for name in names:
+        i = index.get(name)
+        if i is not None:
+            return _clean(frame[i])
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _clean(series: pd.Series) -> pd.Series:
+    """Vectorised ``identity.clean_text``: stripped text, None for empty and placeholders."""
+    text = series.astype(object).where(series.notna(), "").astype(str).str.replace("\x00", "", regex=False).str.strip()
+    empty = text.eq("") | text.str.lower().isin(_PLACEHOLDERS)
+    return text.astype(object).where(~empty, None)
+
+
+def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
+    """Parse a text column of dates: (dates or None, True where text was unreadable, formats used)."""
+    uniques = {v for v in series.dropna().unique()}
+    parsed = {v: _parse_date_fmt(v) for v in uniques}
+    dates = series.map(lambda v: parsed[v][0] if v is not None else None)
+    bad = series.notna() & dates.isna()
+    formats = {fmt for _, fmt in parsed.values() if fmt}
+    return dates.astype(object), bad, formats
+
+
+def _urls(series: pd.Series) -> pd.Series:
+    """Normalised profile URLs (computed once per distinct value)."""
+    uniques = {v: identity.normalise_profile_url(v) for v in series.dropna().unique()}
+    return series.map(lambda v: uniques.get(v) if v is not None else None).astype(object)
+
+
+def _date_problem(line: int, column: str, text: str, example: str) -> Problem:
+    return Problem(line, f"unreadable date {text!r} in {column}; row skipped. "
+                         f"Fix the date (like {example}) and import the file again.")
+
+
+def _result(path: str, kind: str, layout: str, records: pd.DataFrame, content_hash: str, rows_read: int,
+            hidden: int = 0, problems: list[Problem] | None = None, owner_hint: str | None = None) -> ParsedFile:
+    frame = records.reset_index(drop=True)[PARSED_COLUMNS[kind]]
+    frame = frame.astype(object).where(frame.notna(), None)
+    problems = sorted(problems or [], key=lambda p: p.line)
+    return ParsedFile(path=path, kind=kind, layout=layout, frame=frame, content_hash=content_hash,
+                      rows_read=rows_read, hidden_rows=hidden, problems=problems, owner_hint=owner_hint)
+
+
+def _non_empty(frame: pd.DataFrame, lines: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    filled = frame.astype(object).fillna("").astype(str).apply(lambda c: c.str.strip().ne(""))
+    keep = filled.any(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
+    return frame[keep], lines[keep]
+
+
+# --- Connections.csv --------------------------------------------------------------------
+
+
+def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) -> str:
+    """Name the vintage from the header, the preamble and the date spelling."""
+    if "current company" in index or "current position" in index:
+        base = "2016-2017"
+    elif "url" in index:
+        base = "2023+"
+    elif formats & {"%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p"}:
+        base = "2018"
+    elif table.header_line > 1:
+        base = "2020-2023"
+    else:
+        base = "2018-2020"
+    resaved = table.delimiter != "," or table.encoding in ("cp1252", "utf-16", "utf-16-le", "utf-16-be") \
+        or bool(formats & _EXCEL_FORMATS)
+    return f"{base} excel-resave" if resaved else base
+
+
+def parse_connections(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
+    """Rows of a Connections export (any vintage); hidden rows (only a date) are counted, not kept.
+
+    Rows with no name (but other data) and rows with an unreadable date are skipped and
+    listed as problems with their line numbers.
+    """
+    raw = _frame(table)
+    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
+    raw, lines = _non_empty(raw, lines)
+    rows_read = len(raw)
+    f = pd.DataFrame({
+        "line": lines,
+        "first_name": _column(raw, table, "first name"),
+        "last_name": _column(raw, table, "last name"),
+        "url_text": _column(raw, table, "url", "profile url", "public profile url"),
+        "email": _column(raw, table, "email address", "email"),
+        "company": _column(raw, table, "company", "current company"),
+        "position": _column(raw, table, "position", "current position"),
+        "date_text": _column(raw, table, "connected on"),
+    })
+    f["connected_on"], bad_date, formats = _dates(f["date_text"])
+    no_name = f["first_name"].isna() & f["last_name"].isna()
+    other = f[["url_text", "email", "company", "position"]].notna().any(axis=1)
+    hidden = no_name & ~other
+    problems = [Problem(int(line), "row has no name; skipped. Add the name or remove the row.")
+                for line in f.loc[no_name & other, "line"]]
+    date_bad = bad_date & ~no_name
+    problems += [_date_problem(int(line), "Connected On", text, "09 Dec 2024")
+                 for line, text in zip(f.loc[date_bad, "line"], f.loc[date_bad, "date_text"])]
+    keep = f[~no_name & ~date_bad].copy()
+    keep["profile_url"] = _urls(keep["url_text"])
+    emails = {v: identity.normalise_email(v) for v in keep["email"].dropna().unique()}
+    keep["email"] = keep["email"].map(lambda v: emails.get(v) if v is not None else None)
+    layout = _connections_layout(table, table.column_index(), formats)
+    return _result(path, "linkedin_connections", layout, keep, content_hash, rows_read,
+                   hidden=int(hidden.sum()), problems=problems)
+
+
+# --- Invitations.csv ----------------------------------------------------------------------
+
+
+def parse_invitations(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
+    """One row per invitation: the other person, ``incoming``/``outgoing``, the date (text never kept)."""
+    raw = _frame(table)
+    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
+    raw, lines = _non_empty(raw, lines)
+    direction = _column(raw, table, "direction").str.lower()
+    incoming = direction.eq("incoming")
+    f = pd.DataFrame({"line": lines, "direction": direction})
+    f["counterpart_name"] = _column(raw, table, "from").where(incoming, _column(raw, table, "to"))
+    url = _column(raw, table, "inviterprofileurl").where(incoming, _column(raw, table, "inviteeprofileurl"))
+    f["counterpart_profile_url"] = _urls(url)
+    f["date_text"] = _column(raw, table, "sent at")
+    f["sent_on"], bad, formats = _dates(f["date_text"])
+    problems = [_date_problem(int(line), "Sent At", text, "11/3/24, 4:12 PM")
+                for line, text in zip(f.loc[bad, "line"], f.loc[bad, "date_text"])]
+    nameless = f["counterpart_name"].isna() & f["counterpart_profile_url"].isna() & ~bad
+    problems += [Problem(int(line), "invitation names nobody; skipped.") for line in f.loc[nameless, "line"]]
+    keep = f[~bad & ~nameless]
+    layout = "2023+" if "inviterprofileurl" in table.column_index() else "2018-2023"
+    return _result(path, "linkedin_invitations", layout, keep, content_hash, len(raw), problems=problems)
+
+
+# --- messages.csv -------------------------------------------------------------------------
+
+
+def _split_list(text: str | None) -> list[str]:
+    return [p.strip() for p in text.split(",")] if text else []
+
+
+def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
+    """Per counterpart of the exporting member: last message date and message count.
+
+    The exporting member is the participant present in the most messages. Only the
+    FROM/TO names, profile URLs and DATE columns are read: SUBJECT and CONTENT never
+    leave this function.
+    """
+    raw = _frame(table)
+    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
+    raw, lines = _non_empty(raw, lines)
+    f = pd.DataFrame({
+        "line": lines,
+        "from": _column(raw, table, "from"),
+        "from_url": _urls(_column(raw, table, "sender profile url")),
+        "to": _column(raw, table, "to"),
+        "to_urls": _column(raw, table, "recipient profile urls"),
+        "date_text": _column(raw, table, "date"),
+    })
+    f["touch"], bad, _ = _dates(f["date_text"])
+    problems = [_date_problem(int(line), "DATE", text, "2024-05-01 10:22:31 UTC")
+                for line, text in zip(f.loc[bad, "line"], f.loc[bad, "date_text"])]
+    f = f[~bad]
+
+    # Participants of each message as (key, name, url); the key is the URL, else the folded name.
+    def key(name: str | None, url: str | None) -> str | None:
+        return url or (identity.fold(name) if name else None)
+
+    messages = []
+    counts: dict[str, int] = {}
+    for line, name, url, to, to_urls, touch in zip(f["line"], f["from"], f["from_url"], f["to"], f["to_urls"],
+                                                    f["touch"]):
+        sender = (key(name, url), name, url)
+        names = _split_list(to)
+        urls = [identity.normalise_profile_url(u) for u in _split_list(to_urls)]
+        if len(urls) != len(names):
+            recipients = [(key(n, None), n, None) for n in names] if names else \
+                [(key(None, u), None, u) for u in urls]
+        else:
+            recipients = [(key(n, u), n, u) for n, u in zip(names, urls)]
+        for k in {sender[0], *(r[0] for r in recipients)} - {None}:
+            counts[k] = counts.get(k, 0) + 1
+        messages.append((int(line), sender, recipients, touch))
+    owner = max(counts, key=counts.get) if counts else None
+
+    per: dict[str, dict] = {}
+    for line, sender, recipients, touch in messages:
+        others = recipients if sender[0] == owner else [sender]
+        for k, name, url in others:
+            if k is None or k == owner or (name and name.strip().lower() == "linkedin member" and not url):
                 continue
-            problems.append(Problem(line, "row has no name; skipped"))
-            continue
-        if connected_text and connected is None:
-            problems.append(Problem(line, f"unreadable date {connected_text!r} in Connected On; kept without a date"))
-        records.append({
-            "line": line, "first_name": first, "last_name": last,
-            "profile_url": identity.normalise_profile_url(cell(row, "url")),
-            "email": identity.normalise_email(cell(row, "email address")),
-            "company": cell(row, "company"), "position": cell(row, "position"),
-            "connected_on": connected,
-        })
-    frame = pd.DataFrame.from_records(records, columns=PARSED_COLUMNS["linkedin_connections"])
-    return ParsedFile(path=path, kind="linkedin_connections", layout=layout, frame=frame,
-                      content_hash=content_hash, rows_read=rows_read, hidden_rows=hidden, problems=problems)
+            entry = per.setdefault(k, {"line": line, "counterpart_name": name, "counterpart_profile_url": url,
+                                       "last_touch": None, "message_count": 0})
+            entry["message_count"] += 1
+            entry["counterpart_name"] = entry["counterpart_name"] or name
+            if touch is not None and (entry["last_touch"] is None or touch > entry["last_touch"]):
+                entry["last_touch"] = touch
+    records = pd.DataFrame(list(per.values()), columns=PARSED_COLUMNS["linkedin_messages"])
+    layout = "2023+" if "attachments" in table.column_index() else "2018-2023"
+    return _result(path, "linkedin_messages", layout, records, content_hash, len(raw), problems=problems)
+
+
+# --- Positions.csv ------------------------------------------------------------------------
+
+
+def parse_positions(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
+    """The exporting member's own jobs; an empty ``Finished On`` means the current job."""
+    raw = _frame(table)
+    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
+    raw, lines = _non_empty(raw, lines)
+    f = pd.DataFrame({"line": lines, "company": _column(raw, table, "company name"),
+                      "title": _column(raw, table, "title")})
+    started_text = _column(raw, table, "started on")
+    finished_text = _column(raw, table, "finished on")
+    f["started_on"], bad_start, _ = _dates(started_text)
+    f["finished_on"], bad_end, _ = _dates(finished_text)
+    bad = bad_start | bad_end
+    problems = [_date_problem(int(line), "Started On/Finished On", f"{s or ''} / {e or ''}", "Jun 2018")
+                for line, s, e in zip(f.loc[bad, "line"], started_text[bad], finished_text[bad])]
+    no_company = f["company"].isna() & ~bad
+    problems += [Problem(int(line), "position has no company name; skipped.") for line in f.loc[no_company, "line"]]
+    keep = f[~bad & ~no_company]
+    return _result(path, "linkedin_positions", "positions", keep, content_hash, len(raw), problems=problems)
+
+
+# --- Profile.csv --------------------------------------------------------------------------
+
+
+def parse_profile(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
+    """The exporting member's own name and headline; the name is the owner hint."""
+    raw = _frame(table)
+    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
+    raw, lines = _non_empty(raw, lines)
+    f = pd.DataFrame({
+        "line": lines,
+        "first_name": _column(raw, table, "first name"),
+        "last_name": _column(raw, table, "last name"),
+        "headline": _column(raw, table, "headline"),
+        "profile_url": _urls(_column(raw, table, "public profile url", "profile url", "url", "websites")),
+    })
+    nameless = f["first_name"].isna() & f["last_name"].isna()
+    problems = [Problem(int(line), "profile row has no name; skipped.") for line in f.loc[nameless, "line"]]
+    keep = f[~nameless].head(1)
+    owner = identity.full_name(keep["first_name"].iloc[0], keep["last_name"].iloc[0]) if len(keep) else None
+    return _result(path, "linkedin_profile", "profile", keep, content_hash, len(raw), problems=problems,
+                   owner_hint=owner)
+
+
+#: kind -> parser, for ``relmap.ingest.parse_bytes``.
+PARSERS = {
+    "linkedin_connections": parse_connections,
+    "linkedin_invitations": parse_invitations,
+    "linkedin_messages": parse_messages,
+    "linkedin_positions": parse_positions,
+    "linkedin_profile": parse_profile,
+}

@@ -1,0 +1,305 @@
+"""Shared preparation of the store's frames for every insight.
+
+``prepare(frames, as_of)`` resolves company renames (same normalised name or same
+domain -> one canonical company id), collects every observation of a person at a
+company (LinkedIn, CRM, referral; not Positions history), each person's current
+company and title, relationship strength per rep and person, and the latest CRM
+view of each account. Every insight module reads a ``Context``; nothing here loops
+over rows in Python.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from relmap.insights.weights import SETTINGS
+from relmap.store import Frames
+
+_EXEC = re.compile(
+    r"\b(?:chief|c[a-z]?[eofimrst]o|cxo|vp|svp|evp|avp|vice[\s-]*president|president|founder|co[\s-]*founder|"
+    r"owner|partner|head|general manager|managing director|gm|md|board|chair(?:man|woman|person)?)\b",
+    re.IGNORECASE,
+)
+_MANAGER = re.compile(r"\b(?:director|manager|lead|leader|supervisor|principal|mgr)\b", re.IGNORECASE)
+
+_DEPARTMENTS = {
+    "finance": r"financ|cfo|account(?:ing|ant)|controller|treasur",
+    "it": r"\bit\b|information technology|cio|infrastructure|sysadmin|helpdesk",
+    "security": r"secur|ciso|compliance|risk",
+    "engineering": r"engineer|developer|software|cto|architect|devops|data",
+    "sales": r"sales|account executive|business development|cro|revenue",
+    "marketing": r"marketing|cmo|brand|growth|content",
+    "operations": r"operations|coo|supply|logistics|procurement|purchasing",
+    "people": r"\bhr\b|human resources|people|talent|recruit|chro",
+    "legal": r"legal|counsel|attorney|lawyer",
+    "product": r"product|design|ux",
+    "support": r"support|customer success|service",
+}
+
+CHAMPION_ROLES = {"champion", "decision_maker", "economic_buyer"}
+
+
+def seniority(titles: pd.Series) -> pd.Series:
+    """``executive`` / ``manager`` / ``practitioner`` (or None when no title) per title.
+
+    >>> seniority(pd.Series(["VP Sales", "Sales Manager", "Engineer", None])).tolist()
+    ['executive', 'manager', 'practitioner', None]
+    """
+    uniq = pd.Series(titles.dropna().astype(str).unique())
+    level = np.where(uniq.str.contains(_EXEC), "executive",
+                     np.where(uniq.str.contains(_MANAGER), "manager", "practitioner"))
+    mapping = dict(zip(uniq, level))
+    return titles.map(mapping).astype(object).where(titles.notna(), None)
+
+
+def department(titles: pd.Series) -> pd.Series:
+    """The department a title belongs to (``finance``, ``it``...) or None."""
+    uniq = pd.Series(titles.dropna().astype(str).unique())
+    out = pd.Series([None] * len(uniq), dtype=object)
+    for name, pattern in _DEPARTMENTS.items():
+        hit = out.isna() & uniq.str.contains(pattern, case=False, regex=True)
+        out[hit] = name
+    mapping = dict(zip(uniq, out))
+    return titles.map(mapping).astype(object).where(titles.notna(), None)
+
+
+def norm_role(roles: pd.Series) -> pd.Series:
+    """CRM roles lowercased with spaces and dashes as underscores (``Economic Buyer`` -> ``economic_buyer``)."""
+    return roles.astype(object).where(roles.notna(), "").astype(str).str.strip().str.lower() \
+        .str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s, errors="coerce")
+
+
+def _canonical_companies(companies: pd.DataFrame) -> pd.Series:
+    """company_id -> canonical company_id: same norm_key or same domain is one company."""
+    if companies.empty:
+        return pd.Series(dtype="int64")
+    c = companies[["company_id", "norm_key", "domain"]].copy()
+    c["company_id"] = c["company_id"].astype("int64")
+    c["canon"] = c["company_id"]
+    for _ in range(2):
+        c["canon"] = c.groupby(c["norm_key"].fillna("#" + c["company_id"].astype(str)))["canon"].transform("min")
+        has_dom = c["domain"].notna() & (c["domain"].astype(str) != "")
+        if has_dom.any():
+            c.loc[has_dom, "canon"] = c[has_dom].groupby("domain")["canon"].transform("min")
+    return pd.Series(c["canon"].to_numpy(), index=c["company_id"].to_numpy())
+
+
+@dataclass
+class Context:
+    """Prepared frames for insights (see module doc)."""
+
+    as_of: pd.Timestamp
+    frames: Frames
+    canon: pd.Series                 # company_id -> canonical id
+    company_name: pd.Series          # canonical id -> display name
+    person_name: pd.Series           # person_id -> full name
+    rep_name: pd.Series              # rep_id -> name
+    obs: pd.DataFrame                # person_id, company_id, title, observed_on, snapshot_id, source
+    current: pd.DataFrame            # index person_id: company_id, title, observed_on, seniority
+    rels: pd.DataFrame               # rep_id, person_id, connected_on, last_touch, message_count, strength
+    accounts: pd.DataFrame           # index company_id: name, status, owner, arr, renewal_date, last_activity,
+    #                                  next_close, open_opps, won
+    contacts: pd.DataFrame           # latest CRM contacts: person_id, company_id, title, role, owner, last_activity
+    snapshot_file: pd.Series         # snapshot_id -> file name
+    snapshot_rep: pd.Series          # snapshot_id -> rep_id (NaN for CRM)
+    cache: dict = field(default_factory=dict)
+
+    def cname(self, company_id) -> str:
+        """Display name of a (canonical) company id."""
+        if company_id is None or pd.isna(company_id):
+            return "an unknown company"
+        return str(self.company_name.get(int(company_id), f"company {int(company_id)}"))
+
+    def pname(self, person_id) -> str:
+        return str(self.person_name.get(int(person_id), f"person {int(person_id)}"))
+
+    def rname(self, rep_id) -> str:
+        return str(self.rep_name.get(int(rep_id), f"rep {int(rep_id)}"))
+
+    def to_canon(self, ids: pd.Series) -> pd.Series:
+        """Canonical company ids for ``ids`` (NaN stays NaN)."""
+        mapped = ids.map(self.canon)
+        return mapped.where(mapped.notna(), ids)
+
+
+def _int(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").astype("Int64")
+
+
+def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context:
+    """A ``Context`` for ``frames`` as seen on ``as_of`` (default: the latest snapshot date, else today)."""
+    snaps = frames.snapshots.copy()
+    snaps["as_of"] = _dates(snaps["as_of"])
+    if as_of is None:
+        as_of = snaps["as_of"].max() if len(snaps) and snaps["as_of"].notna().any() else pd.Timestamp(date.today())
+    as_of = pd.Timestamp(as_of).normalize()
+    snaps = snaps[snaps["as_of"] <= as_of]
+    valid_snaps = set(snaps["snapshot_id"].astype("int64"))
+
+    canon = _canonical_companies(frames.companies)
+    comp = frames.companies.copy()
+    comp["canon"] = comp["company_id"].astype("int64").map(canon)
+    # The canonical id shows the name of its most recent spelling (largest id).
+    company_name = comp.sort_values("company_id").drop_duplicates("canon", keep="last") \
+        .set_index("canon")["company_name"].astype(str)
+
+    def canon_of(s: pd.Series) -> pd.Series:
+        s = pd.to_numeric(s, errors="coerce")
+        mapped = s.map(canon)
+        return mapped.where(mapped.notna(), s)
+
+    def in_snaps(df: pd.DataFrame) -> pd.DataFrame:
+        if df.empty:
+            return df
+        return df[df["snapshot_id"].astype("int64").isin(valid_snaps)]
+
+    # --- observations ----------------------------------------------------------------
+    emp = in_snaps(frames.employments)
+    emp = emp[(emp["source"] != "positions") & emp["company_id"].notna()]
+    obs_parts = [pd.DataFrame({
+        "person_id": emp["person_id"].astype("int64"),
+        "company_id": canon_of(emp["company_id"]).astype("int64"),
+        "title": emp["title"].astype(object),
+        "observed_on": _dates(emp["observed_on"]),
+        "snapshot_id": emp["snapshot_id"].astype("int64"),
+        "source": emp["source"].astype(object),
+    })]
+    crm_c = in_snaps(frames.crm_contacts)
+    crm_c = crm_c.assign(company_id=canon_of(crm_c["company_id"]), observed_on=_dates(crm_c["observed_on"]),
+                         last_activity=_dates(crm_c["last_activity"]))
+    with_co = crm_c[crm_c["company_id"].notna()]
+    obs_parts.append(pd.DataFrame({
+        "person_id": with_co["person_id"].astype("int64"),
+        "company_id": with_co["company_id"].astype("int64"),
+        "title": with_co["title"].astype(object),
+        "observed_on": with_co["observed_on"],
+        "snapshot_id": with_co["snapshot_id"].astype("int64"),
+        "source": "crm",
+    }))
+    obs = pd.concat([p for p in obs_parts if len(p)] or [obs_parts[0]], ignore_index=True)
+    obs = obs[obs["observed_on"] <= as_of]
+    obs = obs.drop_duplicates(["person_id", "company_id", "snapshot_id"])
+
+    # --- current company: the latest observation (LinkedIn beats CRM on the same day) ----
+    order = obs.assign(_prio=(obs["source"] != "crm").astype("int8"))
+    order = order.sort_values(["person_id", "observed_on", "_prio"])
+    current = order.drop_duplicates("person_id", keep="last").set_index("person_id")[
+        ["company_id", "title", "observed_on"]]
+    current["seniority"] = seniority(current["title"])
+
+    # --- relationships per rep and person --------------------------------------------------
+    rel = in_snaps(frames.relationships)
+    rel = pd.DataFrame({
+        "rep_id": rel["rep_id"].astype("int64"),
+        "person_id": rel["person_id"].astype("int64"),
+        "connected_on": _dates(rel["connected_on"]),
+        "last_touch": _dates(rel["last_touch"]),
+        "message_count": pd.to_numeric(rel["message_count"], errors="coerce").fillna(0).astype("int64"),
+    })
+    if len(rel):
+        rel = rel.groupby(["rep_id", "person_id"], sort=False).agg(
+            connected_on=("connected_on", "min"), last_touch=("last_touch", "max"),
+            message_count=("message_count", "max")).reset_index()
+    recent = (as_of - rel["last_touch"]).dt.days <= SETTINGS.strength_recent_days
+    rel["strength"] = (1.0 + np.minimum(rel["message_count"].to_numpy(), 20) / 10.0
+                       + recent.to_numpy().astype(float))
+
+    # --- CRM: latest contacts and accounts ---------------------------------------------------
+    if len(crm_c):
+        latest_c = crm_c["observed_on"].max()
+        contacts = crm_c[crm_c["observed_on"] == latest_c].drop_duplicates(["person_id", "company_id"])
+    else:
+        contacts = crm_c
+    contacts = contacts.assign(role_key=norm_role(contacts["role"]) if len(contacts) else pd.Series(dtype=object))
+
+    acc = in_snaps(frames.crm_accounts)
+    acc = acc[acc["company_id"].notna()].assign(company_id=lambda d: canon_of(d["company_id"]).astype("int64"),
+                                                observed_on=lambda d: _dates(d["observed_on"]))
+    acc = acc.sort_values("observed_on").drop_duplicates("company_id", keep="last").set_index("company_id")
+    accounts = pd.DataFrame({
+        "name": acc["name"].astype(object), "status": acc["status"].astype(object).str.lower(),
+        "owner": acc["owner"].astype(object), "arr": pd.to_numeric(acc["arr"], errors="coerce"),
+        "renewal_date": _dates(acc["renewal_date"]), "last_activity": _dates(acc["last_activity"]),
+    })
+    opps = in_snaps(frames.crm_opportunities)
+    opps = opps[opps["company_id"].notna()].assign(
+        company_id=lambda d: canon_of(d["company_id"]).astype("int64"),
+        observed_on=lambda d: _dates(d["observed_on"]), close_date=lambda d: _dates(d["close_date"]))
+    latest_opps = opps.sort_values("observed_on").drop_duplicates(["company_id", "name"], keep="last")
+    is_closed = latest_opps["is_closed"].fillna(False).astype(bool)
+    is_won = latest_opps["is_won"].fillna(False).astype(bool)
+    open_opps = latest_opps[~is_closed]
+    won = set(latest_opps.loc[is_won, "company_id"])
+    accounts["open_opps"] = open_opps.groupby("company_id").size().reindex(accounts.index).fillna(0).astype(int)
+    accounts["next_close"] = open_opps[open_opps["close_date"] >= as_of].groupby("company_id")["close_date"].min() \
+        .reindex(accounts.index)
+    # Companies with an open or won opportunity but no account row still count.
+    extra = (set(open_opps["company_id"]) | won) - set(accounts.index)
+    if extra:
+        add = pd.DataFrame(index=pd.Index(sorted(extra), name="company_id"))
+        add["name"] = [company_name.get(c, f"company {c}") for c in add.index]
+        add["status"] = ["customer" if c in won else "opportunity" for c in add.index]
+        add["open_opps"] = open_opps.groupby("company_id").size().reindex(add.index).fillna(0).astype(int)
+        add["next_close"] = open_opps.groupby("company_id")["close_date"].min().reindex(add.index)
+        accounts = pd.concat([accounts, add])
+    accounts["status"] = accounts["status"].fillna("prospect")
+    accounts.loc[(accounts["status"] == "prospect") & (accounts["open_opps"] > 0), "status"] = "opportunity"
+    accounts.loc[accounts.index.isin(won) & ~accounts["status"].isin(["customer", "churned"]), "status"] = "customer"
+    accounts["won"] = accounts.index.isin(won)
+    accounts.index.name = "company_id"
+    # The CRM's account name is the display name when the company has one.
+    name_map = company_name.copy()
+    named = accounts["name"].notna()
+    name_map = pd.concat([name_map[~name_map.index.isin(accounts.index[named])], accounts.loc[named, "name"]])
+
+    people = frames.people
+    reps = frames.reps
+    return Context(
+        as_of=as_of,
+        frames=frames,
+        canon=canon,
+        company_name=name_map,
+        person_name=pd.Series(people["full_name"].astype(str).to_numpy(), index=people["person_id"].astype("int64")),
+        rep_name=pd.Series(reps["rep_name"].astype(str).to_numpy(), index=reps["rep_id"].astype("int64")),
+        obs=obs.reset_index(drop=True),
+        current=current,
+        rels=rel,
+        accounts=accounts,
+        contacts=contacts.reset_index(drop=True),
+        snapshot_file=pd.Series(snaps["file_name"].astype(str).to_numpy(), index=snaps["snapshot_id"].astype("int64")),
+        snapshot_rep=pd.Series(pd.to_numeric(snaps["rep_id"], errors="coerce").to_numpy(),
+                               index=snaps["snapshot_id"].astype("int64")),
+    )
+
+
+def parse_contact_roles(value) -> list[dict]:
+    """The ``contact_roles`` JSON of an opportunity as a list of ``{person_id, role}`` (bad JSON -> [])."""
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return []
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return []
+    return [d for d in data if isinstance(d, dict) and d.get("person_id") is not None] if isinstance(data, list) else []
+
+
+def month(ts) -> str:
+    """``2026-03`` for a timestamp (``unknown`` when missing)."""
+    return "unknown" if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m")
+
+
+def iso(ts) -> str | None:
+    """ISO date string or None."""
+    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).date().isoformat()

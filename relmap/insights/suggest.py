@@ -1,0 +1,75 @@
+"""Next best contacts per account: who to meet next, and why.
+
+Candidates are people currently at the account who are not CRM contacts there yet:
+moved-in people (arrivals), people a rep already knows on LinkedIn, executives when
+the account has no exec contact, and -- for customers -- whitespace: people in
+departments we have never met.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from relmap.insights.context import Context, department, month, seniority
+from relmap.insights.moves import arrivals
+from relmap.insights.weights import SETTINGS
+
+
+def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) -> dict[int, list[dict]]:
+    """``{company_id: [{"person", "title", "why": [...]}, ...]}`` for the accounts in ``risk``
+    (a frame from ``threading.account_risk``), best first."""
+    limit = SETTINGS.max_next_contacts if limit is None else limit
+    if risk.empty:
+        return {}
+    ids = risk["company_id"].astype("int64").tolist()
+    cur = ctx.current
+    at = cur[cur["company_id"].isin(ids)]
+    pool = pd.DataFrame({"person_id": at.index.to_numpy(dtype="int64"),
+                         "company_id": at["company_id"].to_numpy(dtype="int64"),
+                         "title": at["title"].to_numpy(), "seniority": at["seniority"].to_numpy()})
+    crm = ctx.contacts
+    if len(crm):
+        known_crm = crm[["person_id", "company_id"]].dropna().astype("int64").assign(_crm=True)
+        pool = pool.merge(known_crm.drop_duplicates(), on=["person_id", "company_id"], how="left")
+        pool = pool[pool["_crm"].isna()].drop(columns="_crm")
+    if pool.empty:
+        return {int(c): [] for c in ids}
+    status = risk.set_index("company_id")["status"]
+    has_exec_contact: set = set()
+    if len(crm):
+        crm_sen = crm.assign(s=seniority(crm["title"]))
+        has_exec_contact = set(crm_sen.loc[crm_sen["s"] == "executive", "company_id"].dropna().astype("int64"))
+        crm_depts = crm.assign(d=department(crm["title"])).dropna(subset=["d", "company_id"])
+        covered = set(zip(crm_depts["company_id"].astype("int64"), crm_depts["d"]))
+    else:
+        covered = set()
+    pool["department"] = department(pool["title"])
+    arr = arrivals(ctx, ids).drop_duplicates("person_id", keep="last").set_index("person_id")
+    knows = ctx.rels[ctx.rels["person_id"].isin(pool["person_id"])].groupby("person_id")["rep_id"].agg(list)
+    pool["arrived"] = pool["person_id"].isin(arr.index) & (
+        pool["person_id"].map(arr["to_company_id"]) == pool["company_id"])
+    pool["known"] = pool["person_id"].isin(knows.index)
+    pool["exec_gap"] = (pool["seniority"] == "executive") & ~pool["company_id"].isin(list(has_exec_contact))
+    is_customer = pool["company_id"].map(status).eq("customer")
+    pool["whitespace"] = is_customer & pool["department"].notna() & ~pd.Series(
+        [(c, d) in covered for c, d in zip(pool["company_id"], pool["department"])], index=pool.index)
+    pool["score"] = (3 * pool["arrived"] + 2 * pool["exec_gap"] + 2 * pool["known"] + 1 * pool["whitespace"]
+                     + (pool["seniority"] == "executive") + 0.5 * (pool["seniority"] == "manager"))
+    pool = pool[pool["score"] > 0].sort_values(["company_id", "score", "person_id"], ascending=[True, False, True])
+    pool = pool[pool.groupby("company_id").cumcount() < limit]
+    out: dict[int, list[dict]] = {int(c): [] for c in ids}
+    for r in pool.itertuples(index=False):
+        why = []
+        if r.arrived:
+            a = arr.loc[r.person_id]
+            why.append(f"arrived from {ctx.cname(a['from_company_id'])} in {month(a['window_end'])}")
+        if r.known:
+            why.append("known to " + ", ".join(sorted(ctx.rname(x) for x in knows[r.person_id])) + " on LinkedIn")
+        if r.exec_gap:
+            why.append("fills the exec gap: no executive contact yet")
+        if r.whitespace:
+            why.append(f"whitespace: nobody met in {r.department} yet")
+        why.append("not in the CRM yet")
+        out[int(r.company_id)].append({"person": ctx.pname(r.person_id), "person_id": int(r.person_id),
+                                       "title": r.title if isinstance(r.title, str) else None, "why": why})
+    return out

@@ -1,0 +1,205 @@
+"""Shared widgets of the dashboard pages: the cached store and frames, shared filters,
+empty states and the map embed. Pages never run SQL: they call the store's and
+insights' functions through here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from relmap import config, render
+from relmap.store import Frames, Store
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def get_store() -> Store:
+    """The store at ``config.database_url()``, opened once per process."""
+    return _store(config.database_url())
+
+
+def data_version(store: Store) -> tuple:
+    """Changes whenever a snapshot is added or deleted (a cache key for frames)."""
+    snaps = store.list_snapshots()
+    return tuple(int(i) for i in snaps["id"]) if len(snaps) else ()
+
+
+@st.cache_data(show_spinner="Reading the store…", max_entries=8)
+def _frames(url: str, version: tuple, as_of: date | None) -> Frames:
+    return _store(url).load_frames(as_of)
+
+
+def get_frames(as_of: date | None = None) -> Frames:
+    """All frames of the store (up to ``as_of``), cached until the data changes."""
+    store = get_store()
+    return _frames(store.url, data_version(store), as_of)
+
+
+def demo_available() -> bool:
+    """Whether the bundled demo loader (``relmap.demo``) is installed."""
+    return importlib.util.find_spec("relmap.demo") is not None
+
+
+def empty_state(key: str = "empty") -> None:
+    """Tell a first-time user how to start; offers the demo when it exists."""
+    st.info(
+        "**No data yet.** Start on the **Upload** page with a LinkedIn `Connections.csv` (or the whole "
+        "LinkedIn archive zip) and the rep's name, or from a terminal: "
+        "`python -m relmap import Connections.csv --owner \"Rep Name\"`"
+        + (" — or load the demo team with `python -m relmap demo`." if demo_available() else ".")
+    )
+    if demo_available() and st.button("Load demo data", key=f"{key}-demo"):
+        load_demo()
+
+
+def load_demo() -> None:
+    """Load the bundled demo into the store, reporting failures on the page."""
+    try:
+        import relmap.demo as demo
+
+        loader = getattr(demo, "load_demo", None) or getattr(demo, "load", None)
+        if loader is None:
+            st.error("This relmap has no demo loader; use `python -m relmap demo`.")
+            return
+        with st.spinner("Loading the demo team…"):
+            loader(get_store())
+        st.success("Demo data loaded.")
+        st.rerun()
+    except Exception as exc:  # never a traceback on a page
+        st.error(f"The demo could not be loaded ({exc.__class__.__name__}). Try `python -m relmap demo`.")
+
+
+def embed_html(page: str, height: int = 760) -> None:
+    """Show a self-contained HTML page (the map) in an iframe."""
+    if hasattr(st, "iframe"):
+        st.iframe(page, height=height)
+    else:  # older Streamlit
+        import streamlit.components.v1 as components
+
+        components.html(page, height=height, scrolling=False)
+
+
+def legend() -> None:
+    """The map legend as page text (the map carries the same one inside)."""
+    with st.expander("How to read the map", expanded=False):
+        st.markdown("\n".join(f"- {text}" for _, text in render.LEGEND))
+
+
+def shared_filters(frames: Frames) -> tuple[str | None, date | None]:
+    """Owner and as-of filters in the sidebar, kept in the URL query string (and this
+    session), so a view can be shared as a link and survives switching pages."""
+    owner_default, as_of_default = remembered_filters()
+    reps = sorted(str(r) for r in frames.reps["rep_name"].dropna().unique())
+    options = ["All reps", *reps]
+    index = options.index(owner_default) if owner_default in options else 0
+    owner = st.sidebar.selectbox("Owner", options, index=index, key="filter-owner")
+    as_of = st.sidebar.date_input("As of", value=as_of_default, key="filter-as-of",
+                                  help="Only snapshots up to this date count; empty = everything.")
+    params = st.query_params
+    if owner != "All reps":
+        params["owner"] = owner
+        st.session_state["relmap-owner"] = owner
+    else:
+        params.pop("owner", None)
+        st.session_state.pop("relmap-owner", None)
+    if as_of:
+        params["as_of"] = as_of.isoformat()
+        st.session_state["relmap-as-of"] = as_of.isoformat()
+    else:
+        params.pop("as_of", None)
+        st.session_state.pop("relmap-as-of", None)
+    return (None if owner == "All reps" else owner), (as_of or None)
+
+
+def table(frame: pd.DataFrame, key: str, file_name: str) -> None:
+    """A sortable table with a CSV download (cells that spreadsheets run are neutralised)."""
+    st.dataframe(frame, hide_index=True, width="stretch", key=key)
+    st.download_button("Download CSV", safe_csv(frame), file_name=file_name, mime="text/csv",
+                       key=f"{key}-download")
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes with ``= + - @`` (and tab/CR) leading text cells prefixed by ``'``."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else v)
+    return out.to_csv(index=False).encode("utf-8")
+
+
+def insights_available() -> bool:
+    """Whether ``relmap.insights.build_report`` exists in this build."""
+    try:
+        from relmap import insights
+    except ImportError:
+        return False
+    return callable(getattr(insights, "build_report", None))
+
+
+@st.cache_data(show_spinner="Computing insights…", max_entries=8)
+def _report(url: str, version: tuple, as_of: date | None) -> dict:
+    from relmap.insights import build_report
+
+    return build_report(_frames(url, version, as_of), as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _context(url: str, version: tuple, as_of: date | None):
+    from relmap.insights.context import prepare
+
+    return prepare(_frames(url, version, as_of), as_of)
+
+
+def get_context(as_of: date | None = None):
+    """The prepared insights context (for timelines and warm paths), or None."""
+    if not insights_available():
+        return None
+    store = get_store()
+    try:
+        return _context(store.url, data_version(store), as_of)
+    except Exception:  # the page shows what it can without it
+        return None
+
+
+def get_report(as_of: date | None = None, quiet: bool = False) -> dict | None:
+    """The insights report (``relmap.insights.build_report``), or None when insights are
+    not available or failed (the page then says so instead of crashing)."""
+    if not insights_available():
+        if quiet:
+            return None
+        st.info("Insights (moves, risk, paths) are not available in this build yet; the maps and data "
+                "pages work without them.")
+        return None
+    store = get_store()
+    try:
+        return _report(store.url, data_version(store), as_of)
+    except Exception as exc:  # never a traceback on a page
+        if quiet:
+            return None
+        st.error(f"Insights could not be computed ({exc.__class__.__name__}); the data pages still work.")
+        return None
+
+
+def remembered_filters() -> tuple[str | None, date | None]:
+    """Owner and as-of from the URL (or this session), without drawing widgets."""
+    params = st.query_params
+    owner = params.get("owner") or st.session_state.get("relmap-owner")
+    text = params.get("as_of") or st.session_state.get("relmap-as-of")
+    try:
+        as_of = date.fromisoformat(text) if text else None
+    except ValueError:
+        as_of = None
+    return owner or None, as_of
+
+
+def md_escape(value: object) -> str:
+    """User text made inert for ``st.markdown`` (markdown and HTML characters escaped)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", str(value))

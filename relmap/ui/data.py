@@ -1,0 +1,101 @@
+"""Data: uploads (with CRM column mapping), import history with problems, delete a
+snapshot, forget a person."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from relmap.ui.common import get_store
+from relmap.ui.upload import import_uploads, show_results
+
+
+def parse_mapping(text: str) -> tuple[dict[str, str], list[str]]:
+    """``COLUMN=field`` lines -> (mapping, errors naming the bad lines)."""
+    mapping: dict[str, str] = {}
+    errors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if "=" not in line:
+            errors.append(f"line {number}: {line!r} is not COLUMN=field")
+            continue
+        column, field = (part.strip() for part in line.split("=", 1))
+        mapping[column] = field
+    return mapping, errors
+
+
+def _history(store) -> pd.DataFrame:
+    snaps = store.list_snapshots()
+    if snaps.empty:
+        return snaps
+    problems = snaps["problems"].map(lambda p: len(json.loads(p or "[]")))
+    return pd.DataFrame({
+        "id": snaps["id"], "file": snaps["file_name"], "kind": snaps["kind"], "rep": snaps["rep_name"],
+        "as_of": pd.to_datetime(snaps["as_of"]).dt.date, "imported_at": snaps["imported_at"],
+        "rows read": snaps["rows_read"], "records": snaps["records_imported"], "problems": problems,
+        "demo": snaps["is_demo"].astype(bool),
+    })
+
+
+def page() -> None:
+    """The Data page."""
+    st.title("Data")
+    store = get_store()
+    with st.expander("Upload files", expanded=store.is_empty()):
+        files = st.file_uploader("Drag several files or a zip", accept_multiple_files=True, key="data-files")
+        c1, c2 = st.columns(2)
+        owner = c1.text_input("Rep name (for LinkedIn exports)", key="data-owner").strip()
+        as_of = c2.date_input("As-of date", value=None, key="data-as-of")
+        mapping_text = st.text_area("CRM column mapping (optional), one COLUMN=field per line, e.g. "
+                                    "`Acct Name=name`", key="data-mapping", height=80)
+        if st.button("Import", key="data-go", disabled=not files):
+            mapping, errors = parse_mapping(mapping_text)
+            if errors:
+                st.error("Fix the column mapping: " + "; ".join(errors))
+            else:
+                st.session_state["data-results"] = import_uploads(
+                    [(f.name, f.getvalue()) for f in files], owner, as_of, mapping or None)
+        if st.session_state.get("data-results"):
+            show_results(st.session_state["data-results"])
+
+    st.subheader("Import history")
+    history = _history(store)
+    if history.empty:
+        st.info("Nothing imported yet: upload a LinkedIn Connections.csv above or on the Upload page.")
+        return
+    st.dataframe(history, hide_index=True, width="stretch", key="data-history")
+    snaps = store.list_snapshots()
+    with_problems = snaps[snaps["problems"].map(lambda p: bool(json.loads(p or "[]")))]
+    if len(with_problems):
+        rows = [{"file": f, "line": p.get("line") or None, "problem": p.get("message")}
+                for f, raw in zip(with_problems["file_name"], with_problems["problems"], strict=True)
+                for p in json.loads(raw)]
+        st.subheader("Problems in past imports")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data-problems")
+
+    st.subheader("Delete a snapshot")
+    labels = {int(r.id): f"#{r.id} {r.file} ({r.kind}, {r.rep or 'no rep'}, {r.as_of})" for r in history.itertuples()}
+    chosen = st.selectbox("Snapshot", list(labels), format_func=labels.get, key="data-delete-pick")
+    confirm = st.checkbox("I understand this removes everything this import brought", key="data-delete-ok")
+    if st.button("Delete snapshot", key="data-delete", disabled=not confirm):
+        if store.delete_snapshot(int(chosen)):
+            st.success(f"Deleted snapshot #{chosen}.")
+            st.rerun()
+        else:
+            st.warning(f"Snapshot #{chosen} was already gone.")
+
+    st.subheader("Forget a person")
+    forget = getattr(store, "forget_person", None)
+    if forget is None:
+        st.caption("Forgetting a person everywhere is done with `python -m relmap forget` once available.")
+    else:
+        name = st.text_input("Full name or profile URL of the person to erase everywhere", key="data-forget")
+        if st.button("Forget", key="data-forget-go", disabled=not name.strip()):
+            try:
+                st.success(f"Erased {forget(name.strip())} record(s).")
+            except Exception as exc:  # never a traceback on a page
+                st.error(f"Could not forget that person ({exc.__class__.__name__}).")

@@ -1,0 +1,58 @@
+"""Map page: the relationship map of one rep, company or person, or the team."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from relmap.graph import ViewNotFound
+from relmap.ui.common import embed_html, empty_state, get_frames, get_report, get_store, legend
+from relmap.views import MapRequest, map_html, risk_by_company
+
+_KINDS = {"Rep": "rep", "Company": "company", "Person": "person", "Team (by company)": "team"}
+
+
+def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of=None) -> None:
+    """Draw the map for ``request`` with its legend and what was left out; accounts are
+    ringed by the insights risk when available."""
+    try:
+        with st.spinner("Drawing the map…"):
+            risk = risk_by_company(get_report(as_of, quiet=True))
+            page_html, g = map_html(get_frames(as_of), request, risk=risk, physics=physics)
+    except ViewNotFound as exc:
+        st.warning(str(exc))
+        return
+    except Exception as exc:  # never a traceback on a page
+        st.error(f"The map could not be drawn ({exc.__class__.__name__}).")
+        return
+    st.caption(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} links")
+    if g.graph.get("omitted"):
+        st.info(g.graph["omitted"])
+    embed_html(page_html)
+    legend()
+
+
+def page() -> None:
+    """The Map page."""
+    st.title("Relationship map")
+    store = get_store()
+    if store.is_empty():
+        empty_state("map")
+        return
+    frames = get_frames()
+    label = st.radio("Show", list(_KINDS), horizontal=True, key="map-kind")
+    kind = _KINDS[label]
+    name = ""
+    if kind == "rep":
+        options = sorted(frames.reps["rep_name"].dropna().astype(str).unique())
+        name = st.selectbox("Rep", options, key="map-rep")
+    elif kind == "company":
+        options = sorted(frames.companies["company_name"].dropna().astype(str).unique())
+        name = st.selectbox("Company", options, key="map-company")
+    elif kind == "person":
+        options = sorted(frames.people["full_name"].dropna().astype(str).unique())
+        name = st.selectbox("Person", options, key="map-person")
+    physics = st.toggle("Physics (let the layout move)", value=False, key="map-physics")
+    if kind != "team" and not name:
+        st.info("Nothing to pick yet.")
+        return
+    show_map(MapRequest(kind, name or ""), physics=physics)

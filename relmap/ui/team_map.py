@@ -1,0 +1,27 @@
+"""Team map: the whole team's graph aggregated by company, with drill-down into a company."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from relmap.ui.common import empty_state, get_frames, get_store
+from relmap.ui.map import show_map
+from relmap.views import MapRequest
+
+
+def page() -> None:
+    """The Team map page."""
+    st.title("Team map")
+    if get_store().is_empty():
+        empty_state("team")
+        return
+    frames = get_frames()
+    st.caption("Every rep and the companies they know people at; a company's size is the team's relationships "
+               "there. Pick a company to drill down into its people.")
+    companies = ["(whole team)", *sorted(frames.companies["company_name"].dropna().astype(str).unique())]
+    pick = st.selectbox("Drill down into a company", companies, key="team-drill")
+    physics = st.toggle("Physics (let the layout move)", value=False, key="team-physics")
+    if pick == "(whole team)":
+        show_map(MapRequest("team"), physics=physics, key="team-map")
+    else:
+        show_map(MapRequest("company", pick), physics=physics, key="team-company-map")

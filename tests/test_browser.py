@@ -1,0 +1,147 @@
+"""End to end in a real browser: `streamlit run app.py` driven by Playwright in Debian's Chromium.
+
+Uploads a Connections.csv and a CRM accounts export, sees the import summary, opens the map, Champions moved and
+an account and sees the maps drawn (a canvas inside the iframe), and checks that no request left localhost. Screenshots
+go to tests/artifacts/. Without Chromium or Playwright the test skips with the reason,
+except in CI (RELMAP_CI=1), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.dash_data import CRM_ACCOUNTS, FIRST, connections
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = bool(os.environ.get("RELMAP_CI"))
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _need_browser():
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed (pip install -r requirements-dev.txt)"
+    if reason:
+        if IN_CI:
+            pytest.fail(f"browser test cannot run in CI: {reason}")
+        print(f"skipping the browser test: {reason}")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    _need_browser()
+    port = _free_port()
+    env = dict(os.environ, RELMAP_DATABASE_URL=f"sqlite:///{tmp_path / 'e2e.db'}")
+    log = open(tmp_path / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.mark.timeout(240)
+def test_upload_then_map_in_chromium(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    csv_path = tmp_path / "Connections.csv"
+    csv_path.write_bytes(connections(FIRST))
+    crm_path = tmp_path / "accounts.csv"
+    crm_path.write_bytes(CRM_ACCOUNTS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    blocked: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.route("**/*", guard)
+            page = context.new_page()
+            page.goto(server, wait_until="domcontentloaded")
+            expect(page.get_by_text("No data yet")).to_be_visible(timeout=30_000)  # Overview, empty store
+            page.goto(f"{server}/upload", wait_until="domcontentloaded")
+            expect(page.get_by_text("Upload exports")).to_be_visible(timeout=30_000)
+            page.locator("input[type=file]").first.set_input_files([str(csv_path), str(crm_path)])
+            owner = page.get_by_label("Rep name (whose LinkedIn export this is)")
+            owner.fill("Sam Rep")
+            owner.press("Enter")
+            page.get_by_role("button", name="Import").click()
+            expect(page.get_by_text("Import summary")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("2 imported, 0 unchanged")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
+
+            page.goto(f"{server}/map", wait_until="domcontentloaded")
+            expect(page.get_by_text("Relationship map")).to_be_visible(timeout=30_000)
+            frame = page.frame_locator("iframe").first
+            expect(frame.locator("#mynetwork canvas")).to_be_visible(timeout=30_000)
+            expect(frame.locator("#relmap-legend")).to_contain_text("Single-threaded account")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
+
+            page.goto(f"{server}/champions", wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Champions moved")).to_be_visible(timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "champions.png"), full_page=True)
+
+            page.goto(f"{server}/account?account=ACME", wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible(timeout=30_000)
+            frame = page.frame_locator("iframe").first
+            expect(frame.locator("#mynetwork canvas")).to_be_visible(timeout=30_000)
+            expect(frame.locator("#relmap-legend")).to_contain_text("Account map: ACME")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "account.png"), full_page=True)
+        finally:
+            browser.close()
+    assert blocked == [], f"requests tried to leave localhost: {blocked[:5]}"

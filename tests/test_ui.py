@@ -1,0 +1,261 @@
+"""AppTests of the dashboard pages, on an empty store and with data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.dash_data import FIRST, connections, load_two_snapshots
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _page(module: str) -> AppTest:
+    return AppTest.from_string(f"from relmap.ui.{module} import page\npage()\n", default_timeout=60)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ui.db'}"
+    monkeypatch.setenv("RELMAP_DATABASE_URL", url)
+    return url
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
+    parts += [e.value for e in at.error] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def _iframe(at: AppTest) -> str:
+    frames = at.get("iframe")
+    assert len(frames) == 1, "the map iframe is missing"
+    return frames[0].proto.srcdoc
+
+
+def test_app_router_opens_on_empty_store(db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert "No data yet" in _text(at)
+
+
+def test_upload_page_imports_and_shows_summary(db):
+    at = _page("upload").run()
+    assert not at.exception
+    at.file_uploader[0].upload("Connections.csv", connections(FIRST), "text/csv")
+    at.text_input(key="upload-owner").input("Sam Rep")
+    at.run()
+    at.button(key="upload-go").click().run()
+    assert not at.exception
+    summary = at.dataframe[0].value
+    assert list(summary["status"]) == ["imported"]
+    assert int(summary["records stored"].iloc[0]) == 3
+    assert "1 imported, 0 unchanged" in _text(at)
+    at.button(key="upload-go").click().run()  # same bytes again
+    assert list(at.dataframe[0].value["status"]) == ["unchanged"]
+
+
+def test_upload_page_shows_problems_without_crashing(db):
+    at = _page("upload").run()
+    at.file_uploader[0].upload("Connections.csv", connections(FIRST), "text/csv")  # no rep name
+    at.file_uploader[0].upload("junk.csv", b"\x00\x01 not a csv at all", "text/csv")
+    at.run()
+    at.button(key="upload-go").click().run()
+    assert not at.exception
+    summary = at.dataframe[0].value
+    assert list(summary["status"]) == ["rejected", "rejected"]
+    problems = at.dataframe[1].value
+    assert problems["problem"].str.contains("--owner|rep name").any()
+
+
+def test_map_page_empty_store_says_how_to_start(db):
+    at = _page("map").run()
+    assert not at.exception
+    assert "No data yet" in _text(at) and "Upload" in _text(at)
+
+
+def test_map_page_draws_the_map(db):
+    from relmap.store import Store
+
+    store = Store(db)
+    load_two_snapshots(store)
+    at = _page("map").run()
+    assert not at.exception
+    assert "nodes" in _text(at)
+    assert '"label": "Kim Rep"' in _iframe(at)  # first rep by name, by default
+    at.radio(key="map-kind").set_value("Company").run()
+    at.selectbox(key="map-company").set_value("ACME").run()
+    assert not at.exception
+    page = _iframe(at)
+    assert '"label": "ACME' in page and "relmap-legend" in page and "cdnjs" not in page
+    at.radio(key="map-kind").set_value("Team (by company)").run()
+    assert not at.exception
+
+
+PAGES = ["overview", "champions", "at_risk", "account", "person", "map", "team_map", "data", "upload"]
+
+
+@pytest.mark.parametrize("module", PAGES)
+def test_every_page_on_empty_store(db, module):
+    at = _page(module).run()
+    assert not at.exception
+    text = _text(at)
+    if module not in ("upload",):
+        assert "No data yet" in text or "Nothing imported yet" in text
+
+
+REPORT = {
+    "as_of": "2025-06-01",
+    "job_changes": [{"person": "Joe X", "from_company": "ACME", "to_company": "Initech",
+                     "window": ["2025-01-01", "2025-06-01"], "confidence": 0.9, "evidence": ["two snapshots"]}],
+    "moved_champions": [{"person": "Joe X", "from_company": "ACME", "to_company": "Initech",
+                         "window": ["2025-01-01", "2025-06-01"], "reasons": ["champion at ACME; left in 2025-06"],
+                         "warm_paths": [["Sam Rep", "Joe X"]]}],
+    "accounts": [
+        {"account": "ACME", "status": "customer", "owner": "Sam Rep", "arr": 50000, "threads": 1,
+         "single_threaded": True, "risk_score": 82, "risk_level": "high",
+         "reasons": ["1 contact at ACME (Ada Byron)", "champion Joe X left for Initech"],
+         "champions": ["Joe X"], "next_contacts": [{"person": "Bob Smith", "reason": "knows Ada"}]},
+        {"account": "Globex", "status": "opportunity", "owner": "Kim Rep", "arr": 10000, "threads": 2,
+         "single_threaded": False, "risk_score": 20, "risk_level": "low", "reasons": ["2 contacts"],
+         "champions": [], "next_contacts": []},
+    ],
+    "timeline": [{"account": "ACME", "date": "2025-06-01", "event": "departure", "text": "Joe X left for Initech"}],
+}
+
+
+@pytest.fixture
+def loaded(db, monkeypatch):
+    """A store with two snapshots and a contract-shaped insights report."""
+    import relmap.ui.common as common
+    from relmap.store import Store
+
+    store = Store(db)
+    load_two_snapshots(store)
+    store.engine.dispose()
+    monkeypatch.setattr(common, "insights_available", lambda: True)
+    monkeypatch.setattr(common, "_report", lambda url, version, as_of: REPORT)
+    return db
+
+
+def test_overview_numbers_from_report(loaded):
+    at = _page("overview").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["High-risk accounts"] == "1" and metrics["Single-threaded accounts"] == "1"
+    assert metrics["ARR on single-threaded accounts"] == "50,000"
+    coverage = at.dataframe[0].value
+    assert dict(zip(coverage["rep"], coverage["contacts"], strict=True)) == {"Sam Rep": 3, "Kim Rep": 1}
+
+
+def test_at_risk_filters(loaded):
+    at = _page("at_risk").run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["account"]) == ["ACME", "Globex"]
+    at.checkbox(key="risk-single").check().run()
+    assert list(at.dataframe[0].value["account"]) == ["ACME"]
+    assert at.dataframe[0].value["open"].iloc[0] == "account?account=ACME"
+
+
+def test_at_risk_level_from_link(loaded):
+    at = _page("at_risk")
+    at.query_params["level"] = "low"
+    at.run()
+    assert list(at.dataframe[0].value["account"]) == ["Globex"]
+
+
+def test_champions_feed(loaded):
+    at = _page("champions").run()
+    assert not at.exception
+    text = _text(at)
+    assert "Joe X" in text and "ACME" in text and "Initech" in text
+    assert "champion at ACME" in text
+
+
+def test_account_page(loaded):
+    at = _page("account")
+    at.query_params["account"] = "ACME"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="account-name").value == "ACME"
+    assert {m.label: m.value for m in at.metric}["Risk"] == "high (82)"
+    assert "Bob Smith" in _text(at) and "champion Joe X left for Initech" in _text(at)
+    assert len(at.get("iframe")) == 1
+    assert "left ACME for Initech" in " ".join(at.dataframe[-1].value["sentence"])  # insights timeline
+
+
+def test_person_page_history_and_known_by(loaded):
+    at = _page("person")
+    at.query_params["person"] = "Bob Smith"
+    at.run()
+    assert not at.exception
+    history = at.dataframe[0].value
+    assert list(history["company"]) == ["Globex", "Globex", "Globex"]  # two of Sam's snapshots, one of Kim's
+    assert sorted(at.dataframe[1].value["rep"]) == ["Kim Rep", "Sam Rep"]
+    assert len(at.get("iframe")) == 1
+
+
+def test_team_map_and_drill_down(loaded):
+    at = _page("team_map").run()
+    assert not at.exception
+    assert '"label": "Globex (1)"' in _iframe(at)
+    at.selectbox(key="team-drill").set_value("ACME").run()
+    assert "Account map: ACME" in _iframe(at)
+
+
+def test_data_page_history_and_delete(loaded):
+    at = _page("data").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 3
+    at.checkbox(key="data-delete-ok").check().run()
+    at.button(key="data-delete").click().run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_data_page_bad_mapping_is_explained(loaded):
+    from relmap.ui.data import parse_mapping
+
+    mapping, errors = parse_mapping("Acct Name=name\nnonsense\n")
+    assert mapping == {"Acct Name": "name"} and errors == ["line 2: 'nonsense' is not COLUMN=field"]
+
+
+@pytest.fixture
+def real(db):
+    """A store with LinkedIn snapshots and a CRM export; pages use the real insights."""
+    from relmap.store import Store
+    from tests.dash_data import load_with_crm
+
+    store = Store(db)
+    load_with_crm(store)
+    store.engine.dispose()
+    return db
+
+
+def test_real_insights_champions_and_risk(real):
+    at = _page("champions").run()
+    assert not at.exception
+    text = "\n".join([_text(at)] + [t.value for t in at.text])
+    assert "ACME" in text and "Initech" in text
+    assert "Risk at ACME: high" in text and "Who on the team knows them: Sam Rep" in text
+    at = _page("at_risk").run()
+    table = at.dataframe[0].value
+    assert list(table["account"]) == ["ACME", "Globex"]
+    assert list(table["owner"]) == ["Sam Rep", "Kim Rep"]  # filled from the CRM export
+    at = _page("overview").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["High-risk accounts"] == "1" and metrics["Single-threaded accounts"] == "2"
+
+
+def test_real_insights_account_map_rings_single_threaded(real):
+    at = _page("account")
+    at.query_params["account"] = "ACME"
+    at.run()
+    assert not at.exception
+    page = _iframe(at)
+    assert '"label": "ACME [single-threaded]"' in page and "(champion)" in page
+    assert "<script>alert(1)</script>" not in page
+    assert any("Sam Rep knows" in m.value for m in at.markdown)  # warm path into ACME
