@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+import pandas as pd
+
 # Legal suffixes dropped from company names before matching (lowercase, no dots).
 _LEGAL_SUFFIXES = {
     "inc", "incorporated", "corp", "corporation", "co", "company", "llc", "llp", "lp",
@@ -152,6 +154,25 @@ def full_name(first: object, last: object = None) -> str | None:
     """``"Jane" , "Doe"`` -> ``"Jane Doe"``; None when both are empty."""
     parts = [t for t in (clean_text(first), clean_text(last)) if t]
     return " ".join(parts) or None
+
+
+def normalise_profile_urls(urls: pd.Series) -> pd.Series:
+    """Vectorised ``normalise_profile_url`` over a column (None where not a profile).
+
+    >>> normalise_profile_urls(pd.Series(["https://de.linkedin.com/in/J%C3%B6rg/", None, "x"])).tolist()
+    ['linkedin.com/in/jörg', None, None]
+    """
+    text = urls.astype(object).where(urls.notna(), None).astype("str")
+    parts = text.str.extract(_PROFILE_RE)
+    slug = parts[1]
+    encoded = slug.str.contains("%", regex=False).fillna(False).astype(bool)
+    if encoded.any():
+        slug = slug.astype(object)
+        slug[encoded] = slug[encoded].map(unquote)
+    slug = slug.astype("str").str.strip().str.lower()
+    out = "linkedin.com/" + parts[0].str.lower() + "/" + slug
+    ok = slug.notna() & slug.ne("")
+    return out.astype(object).where(ok & out.notna(), None)
 
 
 # --- email domains ------------------------------------------------------------------------

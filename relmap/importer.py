@@ -157,7 +157,7 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     Known companies are matched by normalised name, known aliases, then domain; the
     rest are created with the first spelling seen as their display name.
     """
-    keys = names.map(identity.company_key)
+    keys = _map_unique(names, identity.company_key)
     wanted = keys.dropna()
     known = ctx.store.company_ids(ctx.conn, wanted.unique().tolist())
     dom = domains.map(identity.normalise_domain) if domains is not None else pd.Series(None, index=names.index)
@@ -170,7 +170,7 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
                 known[keys[idx]] = cid
                 ctx.store.add_company_alias(ctx.conn, keys[idx], cid)
     new = (
-        pd.DataFrame({"norm_key": keys, "name": names.map(identity.clean_text), "domain": dom})
+        pd.DataFrame({"norm_key": keys, "name": _map_unique(names, identity.clean_text), "domain": dom})
         .loc[lambda f: f.norm_key.notna() & ~f.norm_key.isin(list(known))]
         .drop_duplicates("norm_key")
     )
@@ -183,63 +183,79 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     return keys.map(known)
 
 
+def _map_unique(series: pd.Series, fn: Callable) -> pd.Series:
+    """``series.map(fn)`` computed once per distinct value (None/NaN stay None)."""
+    values = {v: fn(v) for v in series.dropna().unique()}
+    return series.map(values).astype(object).where(lambda s: s.notna(), None)
+
+
 def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
 
     Matching order: normalised profile URL, then email, then name + company (the same
-    name at another company is another person). Rows that match nobody become new
-    people; rows within the file that share a key become one person.
+    name at another company is another person; a different profile URL is always
+    another person). Rows that match nobody become new people; rows within the file
+    that share a key become one person. Vectorised: no per-row store calls.
     """
     f = pd.DataFrame(index=frame.index)
-    f["url"] = frame["profile_url"].map(identity.normalise_profile_url)
-    f["email"] = frame["email"].map(identity.normalise_email) if "email" in frame else None
-    f["name_key"] = [identity.name_key(a, b) for a, b in zip(frame["first_name"], frame["last_name"])]
-    f["full_name"] = [identity.full_name(a, b) for a, b in zip(frame["first_name"], frame["last_name"])]
-    f["company_id"] = frame["company_id"] if "company_id" in frame else float("nan")
-    f["person_id"] = pd.NA
+    f["url"] = identity.normalise_profile_urls(frame["profile_url"])
+    f["email"] = _map_unique(frame["email"], identity.normalise_email) if "email" in frame else None
+    names = {}
+    pairs = [(a if isinstance(a, str) else None, b if isinstance(b, str) else None)
+             for a, b in zip(frame["first_name"], frame["last_name"])]
+    for pair in set(pairs):
+        names[pair] = (identity.name_key(*pair), identity.full_name(*pair))
+    f["name_key"] = [names[p][0] for p in pairs]
+    f["full_name"] = [names[p][1] for p in pairs]
+    f["company_id"] = pd.to_numeric(frame["company_id"], errors="coerce") if "company_id" in frame else float("nan")
 
     by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
-    f["person_id"] = f["url"].map(by_url)
-    need = f["person_id"].isna() & f["email"].notna()
+    person = f["url"].map(by_url)
+    need = person.isna() & f["email"].notna()
     if need.any():
         by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())
-        f.loc[need, "person_id"] = f.loc[need, "email"].map(by_email)
-    need = f["person_id"].isna() & f["name_key"].notna() & f["company_id"].notna()
+        person[need] = f.loc[need, "email"].map(by_email)
+    need = person.isna() & f["name_key"].notna() & f["company_id"].notna()
     if need.any():
-        candidates = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
-        candidates = candidates.dropna(subset=["company_id"])
-        # Someone with a different profile URL is a different person, whatever the name.
-        pairs = dict(zip(zip(candidates.name_key, candidates.company_id.astype(int)), candidates.person_id))
-        for idx in f.index[need]:
-            pid = pairs.get((f.at[idx, "name_key"], int(f.at[idx, "company_id"])))
-            if pid is not None:
-                url = _text(f.at[idx, "url"])
-                cand_url = _text(candidates.loc[candidates.person_id == pid, "profile_url"].iloc[0])
-                if url and cand_url and url != cand_url:
-                    continue
-                f.at[idx, "person_id"] = pid
+        cands = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
+        cands = cands.dropna(subset=["company_id"]).drop_duplicates(["name_key", "company_id"], keep="last")
+        if len(cands):
+            cands = cands.assign(company_id=cands["company_id"].astype("int64"))
+            rows = f.loc[need, ["name_key", "company_id", "url"]].assign(
+                company_id=lambda x: x["company_id"].astype("int64"), row=lambda x: x.index)
+            hit = rows.merge(cands[["name_key", "company_id", "person_id", "profile_url"]],
+                             on=["name_key", "company_id"], how="inner")
+            # Someone with a different profile URL is a different person, whatever the name.
+            clash = hit["url"].notna() & hit["profile_url"].notna() & (hit["url"] != hit["profile_url"])
+            hit = hit[~clash]
+            person[hit["row"].to_numpy()] = hit["person_id"].to_numpy()
 
     # Near-matches at the same company: merged when sure, otherwise listed for review.
+    f["person_id"] = person
     reviews = _fuzzy_people(ctx, f, frame)
+    person = f["person_id"].copy()
+    from_store = person.notna()
 
     # New people: group rows of this file that share a key.
-    new = f[f["person_id"].isna() & f["full_name"].notna()].copy()
+    new = f[person.isna() & f["full_name"].notna()]
     if len(new):
-        new["group"] = [
-            _text(url) or _text(email) or (f"{key}@{int(cid)}" if not pd.isna(cid) else f"row:{idx}")
-            for idx, url, email, key, cid in zip(new.index, new["url"], new["email"], new["name_key"],
-                                                 new["company_id"])
-        ]
-        first = new.drop_duplicates("group")
+        company = new["company_id"].astype("Int64").astype(str)
+        by_name = (new["name_key"] + "@" + company).where(new["company_id"].notna())
+        row_key = pd.Series("row:" + new.index.astype(str), index=new.index)
+        group = new["url"].fillna(new["email"]).fillna(by_name).fillna(row_key)
+        first = ~group.duplicated()
+        firsts = new[first]
+        src = frame.loc[firsts.index, ["first_name", "last_name"]].apply(_map_unique, fn=identity.clean_text)
         ids = ctx.store.insert_people(ctx.conn, [
-            {"full_name": r.full_name, "first_name": identity.clean_text(frame.at[i, "first_name"]),
-             "last_name": identity.clean_text(frame.at[i, "last_name"]), "name_key": r.name_key,
-             "profile_url": _text(r.url), "email": _text(r.email)}
-            for i, r in zip(first.index, first.itertuples())
+            {"full_name": full, "first_name": fn, "last_name": ln,
+             "name_key": key, "profile_url": _text(url), "email": _text(email)}
+            for full, fn, ln, key, url, email in zip(firsts["full_name"], src["first_name"], src["last_name"],
+                                                     firsts["name_key"], firsts["url"], firsts["email"])
         ])
-        group_ids = dict(zip(first["group"], ids))
-        f.loc[new.index, "person_id"] = new["group"].map(group_ids)
+        group_ids = dict(zip(group[first], ids))
+        person[new.index] = group.map(group_ids)
 
+    f["person_id"] = person
     seen_pairs: set[tuple[int, int]] = set()
     for idx, (other_id, match) in reviews.items():
         pid = f.at[idx, "person_id"]
@@ -248,15 +264,16 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
             ctx.store.add_review(ctx.conn, "person", other_id, int(pid), match.confidence, match.reason,
                                  ctx.snapshot_id)
 
-    # Teach the store the keys it learnt for known people.
-    matched = f[f["person_id"].notna()]
+    # Teach the store the keys it learnt for people it already knew.
+    known = f[from_store].assign(pid=person[from_store].astype("int64"))
     ctx.store.fill_people(
         ctx.conn,
-        urls={int(p): u for p, u in zip(matched.person_id, matched.url) if isinstance(u, str)},
-        emails={int(p): e for p, e in zip(matched.person_id, matched.email) if isinstance(e, str)},
+        urls={int(p): u for p, u in zip(known.pid, known.url) if isinstance(u, str)},
+        emails={int(p): e for p, e in zip(known.pid, known.email) if isinstance(e, str)},
     )
-    ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.person_id, matched.email) if isinstance(e, str)})
-    return f["person_id"]
+    matched = f.assign(pid=person)[person.notna()]
+    ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.pid, matched.email) if isinstance(e, str)})
+    return person
 
 
 def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> dict:
@@ -327,14 +344,14 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
     frame["person_id"] = frame["person_id"].astype(int)
     employment = pd.DataFrame({
         "person_id": frame["person_id"],
-        "company_id": frame["company_id"].map(lambda c: None if pd.isna(c) else int(c)),
-        "company_text": frame["company"].map(identity.clean_text),
-        "title": frame["position"].map(identity.clean_text),
+        "company_id": frame["company_id"],
+        "company_text": _map_unique(frame["company"], identity.clean_text),
+        "title": _map_unique(frame["position"], identity.clean_text),
         "snapshot_id": ctx.snapshot_id,
         "observed_on": ctx.as_of,
         "source": "linkedin",
     })
-    ctx.store.insert_rows(ctx.conn, "employments", _records(employment))
+    ctx.store.insert_rows(ctx.conn, "employments", employment)
     rel = pd.DataFrame({
         "rep_id": ctx.rep_id,
         "person_id": frame["person_id"],
@@ -343,7 +360,7 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
         "connected_on": frame["connected_on"],
         "message_count": 0,
     })
-    return ctx.store.insert_rows(ctx.conn, "relationships", _records(rel))
+    return ctx.store.insert_rows(ctx.conn, "relationships", rel)
 
 
 # --- other LinkedIn archive kinds (invitations, messages, positions, profile) -----------------

@@ -23,7 +23,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text, union
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+    union,
+)
 from sqlalchemy.engine import make_url
 
 from relmap import config
@@ -321,15 +334,29 @@ class Store:
         returns their ids in order."""
         if not rows:
             return []
+        if conn.dialect.name == "sqlite":
+            # Writers are serialised (BEGIN IMMEDIATE), so ids after max(id) are ours to give:
+            # one executemany on the driver instead of INSERT ... RETURNING per batch.
+            start = conn.execute(select(func.coalesce(func.max(people.c.id), 0))).scalar()
+            ids = list(range(start + 1, start + 1 + len(rows)))
+            names = ["id", *rows[0]]
+            self._driver_insert(conn, people, {"id": ids, **{k: [r[k] for r in rows] for k in names[1:]}})
+            return ids
         result = conn.execute(people.insert().returning(people.c.id, sort_by_parameter_order=True), rows)
         return [r[0] for r in result]
 
     def fill_people(self, conn: Connection, urls: dict[int, str], emails: dict[int, str]) -> None:
         """Give known people a profile URL / primary email they did not have yet."""
-        for pid, url in urls.items():
-            conn.execute(people.update().where(people.c.id == pid, people.c.profile_url.is_(None)).values(profile_url=url))
-        for pid, email in emails.items():
-            conn.execute(people.update().where(people.c.id == pid, people.c.email.is_(None)).values(email=email))
+        if urls:
+            conn.execute(
+                people.update().where(people.c.id == bindparam("pid"), people.c.profile_url.is_(None))
+                .values(profile_url=bindparam("value")),
+                [{"pid": p, "value": u} for p, u in urls.items()])
+        if emails:
+            conn.execute(
+                people.update().where(people.c.id == bindparam("pid"), people.c.email.is_(None))
+                .values(email=bindparam("value")),
+                [{"pid": p, "value": e} for p, e in emails.items()])
 
     def add_emails(self, conn: Connection, pairs: dict[str, int]) -> None:
         """Record ``email -> person_id`` for emails not known yet."""
@@ -340,11 +367,48 @@ class Store:
         if new:
             conn.execute(person_emails.insert(), new)
 
-    def insert_rows(self, conn: Connection, table_name: str, rows: list[dict]) -> int:
-        """Bulk insert rows into one of the observation tables; returns the count."""
-        if rows:
-            conn.execute(metadata.tables[table_name].insert(), rows)
-        return len(rows)
+    def insert_rows(self, conn: Connection, table_name: str, rows: list[dict] | pd.DataFrame) -> int:
+        """Bulk insert rows (dicts, or a frame whose columns are the table's) into one of the
+        observation tables; returns the count. NaN/NaT are stored as NULL."""
+        table = metadata.tables[table_name]
+        sqlite = conn.dialect.name == "sqlite"
+        if isinstance(rows, pd.DataFrame):
+            count = len(rows)
+            columns = {c: _py_column(rows[c], table.c[c].type, sqlite) for c in rows.columns}
+        else:
+            count = len(rows)
+            if not rows or any(r.keys() != rows[0].keys() for r in rows):
+                if rows:
+                    conn.execute(table.insert(), rows)
+                return count
+            columns = {k: [r[k] for r in rows] for k in rows[0]}
+            if sqlite:
+                for name, values in columns.items():
+                    if isinstance(table.c[name].type, Date):
+                        columns[name] = [v.isoformat()[:10] if isinstance(v, date) else v for v in values]
+        if not count:
+            return 0
+        if sqlite:
+            self._driver_insert(conn, table, columns)
+        else:
+            conn.execute(table.insert(), [dict(zip(columns, vals)) for vals in zip(*columns.values())])
+        return count
+
+    @staticmethod
+    def _driver_insert(conn: Connection, table, columns: dict[str, list]) -> None:
+        """SQLite bulk insert of column lists through the driver's executemany.
+
+        Scalar column defaults are filled in for columns left out (as SQLAlchemy would).
+        """
+        count = len(next(iter(columns.values())))
+        for c in table.columns:
+            if c.name not in columns and c.default is not None and c.default.is_scalar:
+                value = c.default.arg
+                columns[c.name] = [int(value) if isinstance(value, bool) else value] * count
+        names = list(columns)
+        sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in names)}) '
+               f'VALUES ({", ".join("?" for _ in names)})')
+        conn.exec_driver_sql(sql, list(zip(*columns.values())))
 
     def add_review(self, conn: Connection, entity: str, left_id: int, right_id: int,
                    confidence: float, reason: str, snapshot_id: int | None) -> None:
@@ -560,6 +624,21 @@ def _frame(result, columns: list[str] | None = None) -> pd.DataFrame:
         if col in _DATE_COLUMNS:
             frame[col] = pd.to_datetime(frame[col], errors="coerce")
     return frame
+
+
+def _py_column(series: pd.Series, col_type, sqlite: bool) -> list:
+    """A frame column as driver values: None for missing, ints for integer columns, dates as
+    ISO text on SQLite (how SQLAlchemy stores them) and ``date`` objects elsewhere."""
+    if isinstance(col_type, Date):
+        stamps = pd.to_datetime(series, errors="coerce")
+        values = stamps.dt.strftime("%Y-%m-%d") if sqlite else stamps.dt.date
+        return values.astype(object).where(stamps.notna(), None).tolist()
+    if isinstance(col_type, Boolean):
+        return series.astype(object).where(series.notna(), None).map(
+            lambda v: None if v is None else (int(bool(v)) if sqlite else bool(v))).tolist()
+    if isinstance(col_type, Integer) and series.dtype.kind == "f":
+        series = series.astype("Int64")
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:

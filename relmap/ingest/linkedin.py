@@ -57,18 +57,22 @@ def parse_date(text: str | None) -> date | None:
 # --- column helpers -------------------------------------------------------------------
 
 
-def _frame(table: Table) -> pd.DataFrame:
-    """The data rows as a frame of strings, one column per header position."""
+def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
+    """The non-blank data rows as a frame of strings (one column per header position) and
+    their line numbers."""
     width = len(table.header)
-    frame = pd.DataFrame(table.rows, dtype=object) if table.rows else pd.DataFrame(columns=range(width))
+    keep = [i for i, row in enumerate(table.rows) if any(c.strip() for c in row)]
+    rows = [table.rows[i] for i in keep]
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=range(width))
     for i in range(width):
         if i not in frame.columns:
             frame[i] = None
-    return frame
+    lines = pd.Series([table.lines[i] for i in keep], index=frame.index, dtype="int64")
+    return frame, lines
 
 
 def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
-    """Cleaned text of the first column called one of ``names`` (None where empty)."""
+    """Cleaned text of the first column called one of ``names`` (NaN where empty)."""
     index = table.column_index()
     for name in names:
         i = index.get(name)
@@ -78,26 +82,30 @@ def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
 
 
 def _clean(series: pd.Series) -> pd.Series:
-    """Vectorised ``identity.clean_text``: stripped text, None for empty and placeholders."""
-    text = series.astype(object).where(series.notna(), "").astype(str).str.replace("\x00", "", regex=False).str.strip()
-    empty = text.eq("") | text.str.lower().isin(_PLACEHOLDERS)
-    return text.astype(object).where(~empty, None)
+    """Vectorised ``identity.clean_text``: stripped text, NaN for empty and placeholder cells."""
+    text = series.astype("str").str.replace("\x00", "", regex=False).str.strip()
+    empty = text.isna() | text.eq("") | text.str.lower().isin(_PLACEHOLDERS)
+    return text.where(~empty)
+
+
+def _none(series: pd.Series) -> pd.Series:
+    """The column as Python objects with None (not NaN) where empty."""
+    return series.astype(object).where(series.notna(), None)
 
 
 def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
     """Parse a text column of dates: (dates or None, True where text was unreadable, formats used)."""
-    uniques = {v for v in series.dropna().unique()}
-    parsed = {v: _parse_date_fmt(v) for v in uniques}
-    dates = series.map(lambda v: parsed[v][0] if v is not None else None)
+    parsed = {v: _parse_date_fmt(v) for v in series.dropna().unique()}
+    dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
+    dates = dates.where(dates.notna(), None)
     bad = series.notna() & dates.isna()
     formats = {fmt for _, fmt in parsed.values() if fmt}
-    return dates.astype(object), bad, formats
+    return dates, bad, formats
 
 
 def _urls(series: pd.Series) -> pd.Series:
-    """Normalised profile URLs (computed once per distinct value)."""
-    uniques = {v: identity.normalise_profile_url(v) for v in series.dropna().unique()}
-    return series.map(lambda v: uniques.get(v) if v is not None else None).astype(object)
+    """Normalised profile URLs."""
+    return identity.normalise_profile_urls(series)
 
 
 def _date_problem(line: int, column: str, text: str, example: str) -> Problem:
@@ -112,12 +120,6 @@ def _result(path: str, kind: str, layout: str, records: pd.DataFrame, content_ha
     problems = sorted(problems or [], key=lambda p: p.line)
     return ParsedFile(path=path, kind=kind, layout=layout, frame=frame, content_hash=content_hash,
                       rows_read=rows_read, hidden_rows=hidden, problems=problems, owner_hint=owner_hint)
-
-
-def _non_empty(frame: pd.DataFrame, lines: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    filled = frame.astype(object).fillna("").astype(str).apply(lambda c: c.str.strip().ne(""))
-    keep = filled.any(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
-    return frame[keep], lines[keep]
 
 
 # --- Connections.csv --------------------------------------------------------------------
@@ -146,9 +148,7 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     Rows with no name (but other data) and rows with an unreadable date are skipped and
     listed as problems with their line numbers.
     """
-    raw = _frame(table)
-    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
-    raw, lines = _non_empty(raw, lines)
+    raw, lines = _frame(table)
     rows_read = len(raw)
     f = pd.DataFrame({
         "line": lines,
@@ -172,7 +172,7 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     keep = f[~no_name & ~date_bad].copy()
     keep["profile_url"] = _urls(keep["url_text"])
     emails = {v: identity.normalise_email(v) for v in keep["email"].dropna().unique()}
-    keep["email"] = keep["email"].map(lambda v: emails.get(v) if v is not None else None)
+    keep["email"] = keep["email"].map(emails)
     layout = _connections_layout(table, table.column_index(), formats)
     return _result(path, "linkedin_connections", layout, keep, content_hash, rows_read,
                    hidden=int(hidden.sum()), problems=problems)
@@ -183,9 +183,7 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
 
 def parse_invitations(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
     """One row per invitation: the other person, ``incoming``/``outgoing``, the date (text never kept)."""
-    raw = _frame(table)
-    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
-    raw, lines = _non_empty(raw, lines)
+    raw, lines = _frame(table)
     direction = _column(raw, table, "direction").str.lower()
     incoming = direction.eq("incoming")
     f = pd.DataFrame({"line": lines, "direction": direction})
@@ -217,15 +215,13 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
     FROM/TO names, profile URLs and DATE columns are read: SUBJECT and CONTENT never
     leave this function.
     """
-    raw = _frame(table)
-    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
-    raw, lines = _non_empty(raw, lines)
+    raw, lines = _frame(table)
     f = pd.DataFrame({
         "line": lines,
-        "from": _column(raw, table, "from"),
+        "from": _none(_column(raw, table, "from")),
         "from_url": _urls(_column(raw, table, "sender profile url")),
-        "to": _column(raw, table, "to"),
-        "to_urls": _column(raw, table, "recipient profile urls"),
+        "to": _none(_column(raw, table, "to")),
+        "to_urls": _none(_column(raw, table, "recipient profile urls")),
         "date_text": _column(raw, table, "date"),
     })
     f["touch"], bad, _ = _dates(f["date_text"])
@@ -276,13 +272,11 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
 
 def parse_positions(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
     """The exporting member's own jobs; an empty ``Finished On`` means the current job."""
-    raw = _frame(table)
-    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
-    raw, lines = _non_empty(raw, lines)
+    raw, lines = _frame(table)
     f = pd.DataFrame({"line": lines, "company": _column(raw, table, "company name"),
                       "title": _column(raw, table, "title")})
-    started_text = _column(raw, table, "started on")
-    finished_text = _column(raw, table, "finished on")
+    started_text = _none(_column(raw, table, "started on"))
+    finished_text = _none(_column(raw, table, "finished on"))
     f["started_on"], bad_start, _ = _dates(started_text)
     f["finished_on"], bad_end, _ = _dates(finished_text)
     bad = bad_start | bad_end
@@ -299,9 +293,7 @@ def parse_positions(path: str, table: Table, content_hash: str, mapping: dict | 
 
 def parse_profile(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
     """The exporting member's own name and headline; the name is the owner hint."""
-    raw = _frame(table)
-    lines = pd.Series(table.lines, index=raw.index, dtype="int64")
-    raw, lines = _non_empty(raw, lines)
+    raw, lines = _frame(table)
     f = pd.DataFrame({
         "line": lines,
         "first_name": _column(raw, table, "first name"),
