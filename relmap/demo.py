@@ -33,6 +33,9 @@ from relmap.store import Store
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_AS_OF = date(2026, 10, 31)
 DEMO_SEED = 20261031
+#: The CRM export is three weeks older than the latest LinkedIn exports: it still lists
+#: Joe at Kestrel, as real CRMs do after a champion leaves.
+DEMO_CRM_AS_OF = date(2026, 10, 10)
 DEMO_REPS = ["Maya Okafor", "Tom Brandt", "Lina Haddad"]
 VENDOR = "Lumen Analytics Inc."
 
@@ -107,7 +110,7 @@ CORE_ACCOUNTS = [
 CORE_CONTACTS = [
     ("joe", "kestrel", "Champion", date(2026, 3, 3)),
     ("sofia", "tidewell", "Champion", date(2026, 8, 21)),
-    ("amara", "orbis", "Economic Buyer", date(2026, 10, 12)),
+    ("amara", "orbis", "Economic Buyer", date(2026, 10, 2)),
     ("felix", "orbis", "Champion", date(2026, 9, 18)),
     ("nora", "orbis", "User", date(2026, 9, 30)),
     ("hana", "larchmont", "Decision Maker", date(2026, 5, 2)),
@@ -193,12 +196,13 @@ def _add_core(team: Team) -> None:
         for a, b, c, d, n in CORE_REFERRALS])], ignore_index=True)
     team.extra.pop("arrays", None)
     team.extra["core_people"] = pid
+    team.extra["story_start"] = base_p  # generated quirks (emoji titles) spare the story's people
     team.extra["core_companies"] = co_id
 
 
 def build_demo(out: str | Path = DEMO_DIR) -> list[dict]:
     """Write the demo files under ``out`` (``data/demo`` by default); returns the manifest."""
-    return write_team(demo_team(), out, crm_styles=("salesforce",))
+    return write_team(demo_team(), out, crm_styles=("salesforce",), crm_as_of=DEMO_CRM_AS_OF)
 
 
 def demo_manifest(directory: str | Path = DEMO_DIR) -> list[dict]:

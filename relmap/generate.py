@@ -504,7 +504,7 @@ def connections_csv(team: Team, rep_id: int, snapshot: int, file_date: date, res
         return np.where(hidden, "", values)  # None is written as an empty cell
 
     if not resaved:  # a few positions with emoji survive only in UTF-8 files
-        fancy = rng.random(len(pid)) < 0.01
+        fancy = (rng.random(len(pid)) < 0.01) & (pid < team.extra.get("story_start", len(team.people)))
         title = np.where(fancy, title + " \U0001F680", title)
     cols: dict[str, np.ndarray] = {"First Name": col(first), "Last Name": col(last)}
     if layout == "2023+":
@@ -655,13 +655,15 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def write_team(team: Team, out: str | Path, crm_styles: tuple[str, ...] = ("salesforce", "hubspot")) -> list[dict]:
+def write_team(team: Team, out: str | Path, crm_styles: tuple[str, ...] = ("salesforce", "hubspot"),
+               crm_as_of: date | None = None) -> list[dict]:
     """Write ``team`` as files under ``out``; returns the manifest (also in ``manifest.json``).
 
     Each manifest entry: ``{"path", "kind", "owner", "as_of", "layout"}``; ``path`` is
     relative to ``out``. Latest LinkedIn exports are whole archive zips; earlier ones
     (and Excel re-saves) are loose Connections files. ``crm_styles``: one CRM export
-    (accounts, contacts, opportunities) per style, of the same CRM data.
+    (accounts, contacts, opportunities) per style, of the same CRM data, exported on
+    ``crm_as_of`` (default: the last snapshot date).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -693,7 +695,7 @@ def write_team(team: Team, out: str | Path, crm_styles: tuple[str, ...] = ("sale
                                  "layout": layout + (" excel" if rep.resaved and s < last else "")})
     crm_dir = out / "crm"
     crm_dir.mkdir(exist_ok=True)
-    crm_date = team.snapshot_dates[-1]
+    crm_date = crm_as_of or team.snapshot_dates[-1]
     for style in crm_styles:
         for kind, data in crm_files(team, style, crm_date).items():
             name = f"{style}_{kind}_{crm_date:%Y-%m-%d}.csv"
