@@ -91,6 +91,7 @@ def test_map_page_draws_the_map(db):
     assert not at.exception
     page = _iframe(at)
     assert '"label": "ACME' in page and "relmap-legend" in page and "cdnjs" not in page
+    assert any("(account?account=ACME)" in m.value for m in at.markdown)  # open the account from the map
     at.radio(key="map-kind").set_value("Team (by company)").run()
     assert not at.exception
 

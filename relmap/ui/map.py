@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import streamlit as st
 
 from relmap.graph import ViewNotFound
-from relmap.ui.common import embed_html, empty_state, get_frames, get_map, get_store, legend
+from relmap.ui.common import embed_html, empty_state, get_frames, get_map, get_store, legend, md_escape
 from relmap.views import MapRequest
 
 _KINDS = {"Rep": "rep", "Company": "company", "Person": "person", "Team (by company)": "team"}
@@ -55,3 +57,7 @@ def page() -> None:
         st.info("Nothing to pick yet.")
         return
     show_map(MapRequest(kind, name or ""), physics=physics)
+    if kind == "company":
+        st.markdown(f"[Open {md_escape(name)} as an account (timeline, risk, next contacts)](account?account={quote(name)})")
+    elif kind == "person":
+        st.markdown(f"[Open {md_escape(name)}'s page (history, who knows them, paths)](person?person={quote(name)})")
