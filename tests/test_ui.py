@@ -91,6 +91,7 @@ def test_map_page_draws_the_map(db):
     assert not at.exception
     page = _iframe(at)
     assert '"label": "ACME' in page and "relmap-legend" in page and "cdnjs" not in page
+    assert any("(account?account=ACME)" in m.value for m in at.markdown)  # open the account from the map
     at.radio(key="map-kind").set_value("Team (by company)").run()
     assert not at.exception
 
@@ -259,3 +260,21 @@ def test_real_insights_account_map_rings_single_threaded(real):
     assert '"label": "ACME [single-threaded]"' in page and "(champion)" in page
     assert "<script>alert(1)</script>" not in page
     assert any("Sam Rep knows" in m.value for m in at.markdown)  # warm path into ACME
+
+
+def test_data_page_reviews_merge(loaded):
+    from relmap.store import Store
+
+    store = Store(loaded)
+    frames = store.load_frames()
+    ids = dict(zip(frames.people["full_name"], frames.people["person_id"], strict=True))
+    with store.write() as conn:
+        store.add_review(conn, "person", int(ids["Ada Byron"]), int(ids["Bob Smith"]), 0.7, "similar names", None)
+    at = _page("data").run()
+    assert not at.exception
+    reviews = [d for d in at.dataframe if "reason" in d.value.columns]
+    assert len(reviews) == 1 and list(reviews[0].value["reason"]) == ["similar names"]
+    at.button(key="data-review-split").click().run()
+    assert not at.exception
+    assert store.reviews("open").empty and list(store.reviews(None)["status"]) == ["kept_apart"]
+    store.engine.dispose()

@@ -203,3 +203,26 @@ def remembered_filters() -> tuple[str | None, date | None]:
 def md_escape(value: object) -> str:
     """User text made inert for ``st.markdown`` (markdown and HTML characters escaped)."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", str(value))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map(url: str, version: tuple, as_of: date | None, kind: str, name: str, physics: bool) -> dict:
+    from relmap.views import MapRequest, map_html, risk_by_company
+
+    report = None
+    if insights_available():
+        try:
+            report = _report(url, version, as_of)
+        except Exception:  # the map draws without risk rings
+            report = None
+    page, g = map_html(_frames(url, version, as_of), MapRequest(kind, name), risk=risk_by_company(report),
+                       physics=physics)
+    return {"html": page, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+            "omitted": g.graph.get("omitted")}
+
+
+def get_map(kind: str, name: str = "", as_of: date | None = None, physics: bool = False) -> dict:
+    """``{"html", "nodes", "edges", "omitted"}`` for one map view, cached until the data
+    changes; raises ``relmap.graph.ViewNotFound`` for an unknown name."""
+    store = get_store()
+    return _map(store.url, data_version(store), as_of, kind, name, bool(physics))

@@ -88,6 +88,8 @@ def page() -> None:
         else:
             st.warning(f"Snapshot #{chosen} was already gone.")
 
+    reviews_section(store)
+
     st.subheader("Forget a person")
     forget = getattr(store, "forget_person", None)
     if forget is None:
@@ -99,3 +101,30 @@ def page() -> None:
                 st.success(f"Erased {forget(name.strip())} record(s).")
             except Exception as exc:  # never a traceback on a page
                 st.error(f"Could not forget that person ({exc.__class__.__name__}).")
+
+
+def reviews_section(store) -> None:
+    """Uncertain identity matches: merge the two records or keep them apart."""
+    st.subheader("Review uncertain matches")
+    reviews = store.reviews("open") if hasattr(store, "reviews") else pd.DataFrame()
+    if reviews.empty:
+        st.caption("No uncertain person or company matches to review.")
+        return
+    shown = reviews[["id", "entity", "left_name", "right_name", "confidence", "reason"]]
+    st.dataframe(shown, hide_index=True, width="stretch", key="data-reviews")
+    labels = {int(r.id): f"#{r.id} {r.entity}: {r.left_name} / {r.right_name} ({r.confidence:.0%})"
+              for r in shown.itertuples()}
+    chosen = st.selectbox("Match", list(labels), format_func=labels.get, key="data-review-pick")
+    c1, c2 = st.columns(2)
+    decision = None
+    if c1.button("Same — merge them", key="data-review-merge"):
+        decision = "merge"
+    if c2.button("Different — keep apart", key="data-review-split"):
+        decision = "keep_apart"
+    if decision:
+        try:
+            store.resolve_review(int(chosen), decision)
+            st.success("Merged." if decision == "merge" else "Kept apart.")
+            st.rerun()
+        except Exception as exc:  # never a traceback on a page
+            st.error(f"Could not settle that match ({exc.__class__.__name__}).")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import streamlit as st
 
 from relmap.graph import ViewNotFound
-from relmap.ui.common import embed_html, empty_state, get_frames, get_report, get_store, legend
-from relmap.views import MapRequest, map_html, risk_by_company
+from relmap.ui.common import embed_html, empty_state, get_frames, get_map, get_store, legend, md_escape
+from relmap.views import MapRequest
 
 _KINDS = {"Rep": "rep", "Company": "company", "Person": "person", "Team (by company)": "team"}
 
@@ -16,18 +18,17 @@ def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of
     ringed by the insights risk when available."""
     try:
         with st.spinner("Drawing the map…"):
-            risk = risk_by_company(get_report(as_of, quiet=True))
-            page_html, g = map_html(get_frames(as_of), request, risk=risk, physics=physics)
+            drawn = get_map(request.kind, request.name, as_of, physics)
     except ViewNotFound as exc:
         st.warning(str(exc))
         return
     except Exception as exc:  # never a traceback on a page
         st.error(f"The map could not be drawn ({exc.__class__.__name__}).")
         return
-    st.caption(f"{g.number_of_nodes()} nodes, {g.number_of_edges()} links")
-    if g.graph.get("omitted"):
-        st.info(g.graph["omitted"])
-    embed_html(page_html)
+    st.caption(f"{drawn['nodes']} nodes, {drawn['edges']} links")
+    if drawn["omitted"]:
+        st.info(drawn["omitted"])
+    embed_html(drawn["html"])
     legend()
 
 
@@ -56,3 +57,7 @@ def page() -> None:
         st.info("Nothing to pick yet.")
         return
     show_map(MapRequest(kind, name or ""), physics=physics)
+    if kind == "company":
+        st.markdown(f"[Open {md_escape(name)} as an account (timeline, risk, next contacts)](account?account={quote(name)})")
+    elif kind == "person":
+        st.markdown(f"[Open {md_escape(name)}'s page (history, who knows them, paths)](person?person={quote(name)})")
