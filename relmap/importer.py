@@ -282,7 +282,10 @@ def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> di
     Sure matches (``identity.MERGE_THRESHOLD``) get that person's id in ``f``; weaker ones
     (down to ``identity.REVIEW_FLOOR``) are returned as ``{row index: (person_id, NameMatch)}``
     for review once the row's own person exists. A different profile URL is never a match.
+    Candidates are prefiltered per company with rapidfuzz's C matrix (similar surname or
+    similar whole name), so only a few pairs get the careful comparison.
     """
+    import numpy as np
     from rapidfuzz import fuzz, process
 
     need = f["person_id"].isna() & f["name_key"].notna() & f["company_id"].notna()
@@ -291,28 +294,53 @@ def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> di
     known = ctx.store.people_at_companies(ctx.conn, f.loc[need, "company_id"].dropna().unique().tolist())
     if known.empty:
         return {}
-    known["name_key"] = [identity.name_key(a, b) or "" for a, b in zip(known.first_name, known.last_name)]
-    by_company = {int(cid): grp for cid, grp in known.groupby("company_id")}
+    known = known.assign(name_key=[identity.name_key(a, b) or "" for a, b in zip(known.first_name, known.last_name)],
+                         surname=[_surname(a, b) for a, b in zip(known.first_name, known.last_name)])
+    rows = f.loc[need, ["name_key", "url", "company_id"]].assign(
+        first=frame.loc[need, "first_name"], last=frame.loc[need, "last_name"])
+    rows["surname"] = [_surname(a, b) for a, b in zip(rows["first"], rows["last"])]
+    merged: dict = {}
     reviews = {}
-    for idx in f.index[need]:
-        cands = by_company.get(int(f.at[idx, "company_id"]))
-        if cands is None:
+    row_groups = dict(list(rows.groupby("company_id")))
+    for cid, cands in known.groupby("company_id"):
+        mine = row_groups.get(cid)
+        if mine is None:
             continue
-        # A C-speed prefilter, then the careful comparison on the few left.
-        hits = process.extract(f.at[idx, "name_key"], cands["name_key"].tolist(), scorer=fuzz.token_sort_ratio,
-                               score_cutoff=40, limit=10)
-        rows = cands.iloc[[h[2] for h in hits]]
-        url = _text(f.at[idx, "url"])
-        rows = rows.loc[[not (url and isinstance(u, str) and u != url) for u in rows.profile_url]]
-        best = identity.best_person_match((frame.at[idx, "first_name"], frame.at[idx, "last_name"]),
-                                          list(zip(rows.person_id.astype(int), rows.first_name, rows.last_name)))
-        if best is None:
+        r_url = np.array([u if isinstance(u, str) else "" for u in mine.url], dtype=object)
+        c_url = np.array([u if isinstance(u, str) else "" for u in cands.profile_url], dtype=object)
+        # Two different profile URLs are two people: those pairs are never compared.
+        conflict = (r_url[:, None] != "") & (c_url[None, :] != "") & (r_url[:, None] != c_url[None, :])
+        if conflict.all():
             continue
-        if best[1].confidence >= identity.MERGE_THRESHOLD:
-            f.at[idx, "person_id"] = best[0]
-        else:
-            reviews[idx] = best
+        whole = process.cdist(mine.name_key.tolist(), cands.name_key.tolist(), scorer=fuzz.token_sort_ratio,
+                              score_cutoff=70)
+        last = process.cdist(mine.surname.tolist(), cands.surname.tolist(), scorer=fuzz.ratio, score_cutoff=80)
+        pairs = np.nonzero(((whole > 0) | (last > 0)) & ~conflict)
+        if not len(pairs[0]):
+            continue
+        r_idx, r_first, r_last = mine.index.tolist(), mine["first"].tolist(), mine["last"].tolist()
+        c_pid, c_first, c_last = cands.person_id.astype(int).tolist(), cands.first_name.tolist(), \
+            cands.last_name.tolist()
+        for r, c in zip(*pairs):
+            idx = r_idx[r]
+            match = identity.person_match((r_first[r], r_last[r]), (c_first[c], c_last[c]))
+            if match.confidence >= identity.MERGE_THRESHOLD:
+                current = merged.get(idx)
+                if current is None or current < match.confidence:
+                    merged[idx] = match.confidence
+                    f.at[idx, "person_id"] = c_pid[c]
+                    reviews.pop(idx, None)
+            elif match.confidence >= identity.REVIEW_FLOOR and idx not in merged:
+                if idx not in reviews or reviews[idx][1].confidence < match.confidence:
+                    reviews[idx] = (c_pid[c], match)
     return reviews
+
+
+def _surname(first: object, last: object) -> str:
+    """The last word of a name, lowercase (the prefilter's surname)."""
+    text = last if isinstance(last, str) and last else first if isinstance(first, str) else ""
+    words = text.lower().split()
+    return words[-1] if words else ""
 
 
 def _text(value: object) -> str | None:

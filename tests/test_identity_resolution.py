@@ -151,3 +151,24 @@ def test_free_mail_domain_names_no_company(sqlite_store):
     import_bytes(sqlite_store, "c.csv", _contacts(["Grace,Hopper,grace@gmail.com,Advisor,"]))
     frames = sqlite_store.load_frames()
     assert frames.companies.empty and frames.employments.company_id.isna().all()
+
+
+def test_fuzzy_match_across_reps_respects_profile_urls(sqlite_store):
+    with_urls = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                 b"Robert,Smith,https://www.linkedin.com/in/rob-smith,,Acme,CTO,09 Dec 2024\n"
+                 b"Katherine,Jonson,https://www.linkedin.com/in/kjonson,,Acme,CFO,09 Dec 2024\n")
+    import_bytes(sqlite_store, "a.csv", with_urls, owner="Rep One")
+    # An older export without URLs: the nickname merges, the near spelling goes to review.
+    old = (b"First Name,Last Name,Email Address,Company,Position,Connected On\n"
+           b"Bob,Smith,,Acme Inc.,CTO,20 Nov 2018\nCatherine,Johnston,,ACME,CFO,20 Nov 2018\n")
+    import_bytes(sqlite_store, "b.csv", old, owner="Rep Two")
+    # A different profile URL is another person, however alike the name.
+    other = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+             b"Bob,Smith,https://www.linkedin.com/in/bob-smith-2,,Acme,Intern,09 Dec 2024\n")
+    import_bytes(sqlite_store, "c.csv", other, owner="Rep Three")
+    frames = sqlite_store.load_frames()
+    assert sorted(frames.people.full_name) == ["Bob Smith", "Catherine Johnston", "Katherine Jonson", "Robert Smith"]
+    rob = frames.people.loc[frames.people.full_name == "Robert Smith", "person_id"].item()
+    assert frames.relationships.loc[frames.relationships.person_id == rob, "rep_id"].nunique() == 2
+    reviews = sqlite_store.reviews()
+    assert list(zip(reviews.left_name, reviews.right_name)) == [("Katherine Jonson", "Catherine Johnston")]
