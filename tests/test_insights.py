@@ -264,3 +264,15 @@ def test_account_risk_on_empty_store():
     report = build_report(Frames.empty(), day(AS_OF))
     assert report == {**report, "job_changes": [], "moved_champions": [], "accounts": []}
     assert account_risk(prepare(Frames.empty(), day(AS_OF))).empty
+
+
+def test_rows_for_uses_an_index_and_keeps_every_match():
+    import pandas as pd
+
+    from relmap.insights.paths import rows_for
+
+    ctx = prepare(joe_story().frames(), day(AS_OF))
+    frame = pd.DataFrame({"person_id": [5, 3, 5, 9, 3], "x": range(5)})
+    got = rows_for(ctx, "t", frame, "person_id", [3, 5, 5, 42])
+    assert got["x"].tolist() == [0, 1, 2, 4]
+    assert rows_for(ctx, "t", frame, "person_id", [42]).empty

@@ -104,3 +104,26 @@ def test_export_cli(sqlite_store, tmp_path, capsys):
     ET.parse(out)
     assert main(["export", "--db", sqlite_store.url, "--format", "csv", "--out", str(tmp_path / "nope" / "x.csv")]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_report_over_imported_crm_and_connections(store, tmp_path, capsys):
+    """A CRM champion (Salesforce report) later shows up at another company in a rep's Connections."""
+    from pathlib import Path
+
+    crm = Path(__file__).parent / "fixtures" / "crm"
+    for name in ("sf_accounts_report.csv", "sf_contacts_report.csv"):
+        res = import_paths(store, [crm / name], as_of=day("2026-03-01"))
+        assert res[0].status == "imported", res[0].as_dict()
+    later = _connections(tmp_path, "ann-apr.csv", [
+        "Joe,Smith,,joe.smith@acme.com,Hooli,COO,05 Jan 2024",
+        "Ana,Müller,,ana.mueller@acme.com,ACME Inc.,CFO,05 Jan 2024",
+    ])
+    assert import_paths(store, [later], owner="Ann Lee", as_of=day("2026-04-01"))[0].status == "imported"
+    assert main(["report", "--db", store.url, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    joe = [m for m in report["moved_champions"] if m["person"] == "Joe Smith"]
+    assert joe and joe[0]["from_company"] == "ACME Inc." and joe[0]["to_company"] == "Hooli"
+    assert joe[0]["warm_paths"][0]["sentence"] == "Ann Lee knows Joe Smith (COO at Hooli)"
+    acme = next(a for a in report["accounts"] if a["account"] == "ACME Inc.")
+    assert acme["status"] == "customer" and "Ana Müller" in acme["champions"]
+    assert any(r.startswith("champion Joe Smith left for Hooli in 2026-04") for r in acme["reasons"])

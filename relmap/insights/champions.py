@@ -90,8 +90,12 @@ def champions(ctx: Context) -> pd.DataFrame:
     else:
         allc = pd.concat(parts, ignore_index=True).drop_duplicates()
         allc["rank"] = (allc["kind"] != "explicit").astype(int)
-        out = allc.sort_values("rank").groupby(["person_id", "company_id"], sort=False).agg(
-            kind=("kind", "first"), why=("why", lambda s: list(dict.fromkeys(s)))).reset_index()
+        allc = allc.sort_values("rank", kind="stable")
+        whys: dict = {}
+        for key, why in zip(zip(allc["person_id"].tolist(), allc["company_id"].tolist()), allc["why"].tolist()):
+            whys.setdefault(key, []).append(why)
+        out = allc.drop_duplicates(["person_id", "company_id"])[["person_id", "company_id", "kind"]].reset_index(drop=True)
+        out["why"] = [list(dict.fromkeys(whys[k])) for k in zip(out["person_id"].tolist(), out["company_id"].tolist())]
     ctx.cache["champions"] = out
     return out
 

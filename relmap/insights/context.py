@@ -114,17 +114,24 @@ class Context:
     snapshot_rep: pd.Series          # snapshot_id -> rep_id (NaN for CRM)
     cache: dict = field(default_factory=dict)
 
+    def _names(self, key: str, series: pd.Series) -> dict:
+        if key not in self.cache:
+            self.cache[key] = dict(zip(series.index.tolist(), series.tolist()))
+        return self.cache[key]
+
     def cname(self, company_id) -> str:
         """Display name of a (canonical) company id."""
         if company_id is None or pd.isna(company_id):
             return "an unknown company"
-        return str(self.company_name.get(int(company_id), f"company {int(company_id)}"))
+        return str(self._names("_cn", self.company_name).get(int(company_id), f"company {int(company_id)}"))
 
     def pname(self, person_id) -> str:
-        return str(self.person_name.get(int(person_id), f"person {int(person_id)}"))
+        """Full name of a person id."""
+        return str(self._names("_pn", self.person_name).get(int(person_id), f"person {int(person_id)}"))
 
     def rname(self, rep_id) -> str:
-        return str(self.rep_name.get(int(rep_id), f"rep {int(rep_id)}"))
+        """Name of a rep id."""
+        return str(self._names("_rn", self.rep_name).get(int(rep_id), f"rep {int(rep_id)}"))
 
     def to_canon(self, ids: pd.Series) -> pd.Series:
         """Canonical company ids for ``ids`` (NaN stays NaN)."""
@@ -153,26 +160,39 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
     company_name = comp.sort_values("company_id").drop_duplicates("canon", keep="last") \
         .set_index("canon")["company_name"].astype(str)
 
+    lookup = np.arange(int(max(canon.index.max(), canon.max())) + 1 if len(canon) else 1, dtype="int64")
+    if len(canon):
+        lookup[canon.index.to_numpy()] = canon.to_numpy()
+
     def canon_of(s: pd.Series) -> pd.Series:
+        """Canonical ids for a column of company ids (NaN stays NaN; unknown ids stay themselves)."""
         s = pd.to_numeric(s, errors="coerce")
-        mapped = s.map(canon)
-        return mapped.where(mapped.notna(), s)
+        vals = s.to_numpy(dtype="float64", na_value=np.nan)
+        ok = ~np.isnan(vals) & (vals >= 0) & (vals < len(lookup))
+        out = vals.copy()
+        out[ok] = lookup[vals[ok].astype("int64")]
+        return pd.Series(out, index=s.index)
+
+    all_snaps = len(valid_snaps) == frames.snapshots["snapshot_id"].nunique()
 
     def in_snaps(df: pd.DataFrame) -> pd.DataFrame:
-        if df.empty:
+        if df.empty or all_snaps:
             return df
         return df[df["snapshot_id"].astype("int64").isin(valid_snaps)]
 
     # --- observations ----------------------------------------------------------------
-    emp = in_snaps(frames.employments)
-    emp = emp[(emp["source"] != "positions") & emp["company_id"].notna()]
+    emp = frames.employments
+    mask = (emp["source"] != "positions").to_numpy(dtype=bool, na_value=True) & emp["company_id"].notna().to_numpy()
+    if not all_snaps:
+        mask &= emp["snapshot_id"].isin(valid_snaps).to_numpy()
+    emp = emp[mask] if not mask.all() else emp
     obs_parts = [pd.DataFrame({
         "person_id": emp["person_id"].astype("int64"),
         "company_id": canon_of(emp["company_id"]).astype("int64"),
-        "title": emp["title"].astype(object),
+        "title": emp["title"],
         "observed_on": _dates(emp["observed_on"]),
         "snapshot_id": emp["snapshot_id"].astype("int64"),
-        "source": emp["source"].astype(object),
+        "source": emp["source"],
     })]
     crm_c = in_snaps(frames.crm_contacts)
     crm_c = crm_c.assign(company_id=canon_of(crm_c["company_id"]), observed_on=_dates(crm_c["observed_on"]),
@@ -181,20 +201,30 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
     obs_parts.append(pd.DataFrame({
         "person_id": with_co["person_id"].astype("int64"),
         "company_id": with_co["company_id"].astype("int64"),
-        "title": with_co["title"].astype(object),
+        "title": with_co["title"],
         "observed_on": with_co["observed_on"],
         "snapshot_id": with_co["snapshot_id"].astype("int64"),
         "source": "crm",
     }))
     obs = pd.concat([p for p in obs_parts if len(p)] or [obs_parts[0]], ignore_index=True)
-    obs = obs[obs["observed_on"] <= as_of]
-    obs = obs.drop_duplicates(["person_id", "company_id", "snapshot_id"])
+    late = (obs["observed_on"] > as_of).to_numpy()
+    if late.any():
+        obs = obs[~late]
+    if (emp["source"] == "crm").any():  # the CRM writer also recorded employments: count each sighting once
+        obs = obs.drop_duplicates(["person_id", "company_id", "snapshot_id"])
+    obs["title"] = obs["title"].astype("category")
+    obs["source"] = obs["source"].astype("category")
+    obs = obs.reset_index(drop=True)
 
     # --- current company: the latest observation (LinkedIn beats CRM on the same day) ----
-    order = obs.assign(_prio=(obs["source"] != "crm").astype("int8"))
-    order = order.sort_values(["person_id", "observed_on", "_prio"])
-    current = order.drop_duplicates("person_id", keep="last").set_index("person_id")[
-        ["company_id", "title", "observed_on"]]
+    person = obs["person_id"].to_numpy()
+    order = np.lexsort(((obs["source"] != "crm").to_numpy(), obs["observed_on"].to_numpy(), person))
+    last = order[np.r_[person[order][1:] != person[order][:-1], True]] if len(order) else order
+    cur_rows = obs.iloc[last]
+    current = pd.DataFrame({"company_id": cur_rows["company_id"].to_numpy(),
+                            "title": cur_rows["title"].astype(object).to_numpy(),
+                            "observed_on": cur_rows["observed_on"].to_numpy()},
+                           index=pd.Index(cur_rows["person_id"].to_numpy(), name="person_id"))
     current["seniority"] = seniority(current["title"])
 
     # --- relationships per rep and person --------------------------------------------------
@@ -207,9 +237,13 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
         "message_count": pd.to_numeric(rel["message_count"], errors="coerce").fillna(0).astype("int64"),
     })
     if len(rel):
-        rel = rel.groupby(["rep_id", "person_id"], sort=False).agg(
-            connected_on=("connected_on", "min"), last_touch=("last_touch", "max"),
-            message_count=("message_count", "max")).reset_index()
+        key = rel["rep_id"].to_numpy() * (1 << 32) + rel["person_id"].to_numpy()
+        g = rel.groupby(key, sort=False)
+        rel = pd.DataFrame({"connected_on": g["connected_on"].min(), "last_touch": g["last_touch"].max(),
+                            "message_count": g["message_count"].max()})
+        rel.insert(0, "person_id", (rel.index.to_numpy() & ((1 << 32) - 1)).astype("int64"))
+        rel.insert(0, "rep_id", (rel.index.to_numpy() >> 32).astype("int64"))
+        rel = rel.reset_index(drop=True)
     recent = (as_of - rel["last_touch"]).dt.days <= SETTINGS.strength_recent_days
     rel["strength"] = (1.0 + np.minimum(rel["message_count"].to_numpy(), 20) / 10.0
                        + recent.to_numpy().astype(float))
@@ -297,7 +331,10 @@ def parse_contact_roles(value) -> list[dict]:
 
 def month(ts) -> str:
     """``2026-03`` for a timestamp (``unknown`` when missing)."""
-    return "unknown" if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m")
+    if ts is None or pd.isna(ts):
+        return "unknown"
+    ts = ts if isinstance(ts, pd.Timestamp) else pd.Timestamp(ts)
+    return f"{ts.year:04d}-{ts.month:02d}"
 
 
 def iso(ts) -> str | None:

@@ -26,9 +26,10 @@ def job_changes(ctx: Context) -> pd.DataFrame:
     if "job_changes" in ctx.cache:
         return ctx.cache["job_changes"]
     obs = ctx.obs
-    pairs = obs[["person_id", "company_id"]].drop_duplicates()
-    multi = pairs["person_id"].duplicated(keep=False)
-    movers = pairs.loc[multi, "person_id"].unique()
+    span = int(obs["company_id"].max()) + 1 if len(obs) else 1
+    pair_key = pd.Series(obs["person_id"].to_numpy() * span + obs["company_id"].to_numpy()).drop_duplicates()
+    persons = pd.Series(pair_key.to_numpy() // span)
+    movers = persons[persons.duplicated()].unique()
     sub = obs[obs["person_id"].isin(movers)].sort_values(["person_id", "company_id", "observed_on"])
     if sub.empty:
         out = pd.DataFrame({
@@ -73,7 +74,10 @@ def job_changes(ctx: Context) -> pd.DataFrame:
     same = ev_a.dropna(subset=["rep"]).merge(ev_b.dropna(subset=["rep"]), on=["_i", "rep"])["_i"].unique()
     same_rep = out["_i"].isin(same)
     ev = pd.concat([ev_a.assign(_o=0), ev_b.assign(_o=1)]).sort_values(["_i", "_o", "snapshot_id"])
-    out["evidence_ids"] = ev.groupby("_i")["snapshot_id"].agg(list).reindex(out["_i"]).to_numpy()
+    ev_lists: dict = {}
+    for i, sid in zip(ev["_i"].tolist(), ev["snapshot_id"].tolist()):
+        ev_lists.setdefault(i, []).append(sid)
+    out["evidence_ids"] = [ev_lists.get(i, []) for i in range(len(out))]
     out = out.drop(columns="_i")
     days = (out["window_end"] - out["window_start"]).dt.days
     conf = (0.6 + 0.2 * same_rep.to_numpy() + 0.1 * (nxt["n"].to_numpy() > 1)
@@ -93,7 +97,9 @@ def job_change_records(ctx: Context, changes: pd.DataFrame | None = None) -> lis
     changes = job_changes(ctx) if changes is None else changes
     if changes.empty:
         return []
-    files = ctx.snapshot_file
+    files = ctx.snapshot_file.to_dict()
+    pids = changes["person_id"].tolist()
+    confs = changes["confidence"].tolist()
     persons = changes["person_id"].map(ctx.person_name).fillna("unknown person").tolist()
     froms = changes["from_company_id"].map(ctx.company_name).fillna("unknown company").tolist()
     tos = changes["to_company_id"].map(ctx.company_name).fillna("unknown company").tolist()
@@ -104,9 +110,9 @@ def job_change_records(ctx: Context, changes: pd.DataFrame | None = None) -> lis
     for i in range(len(changes)):
         evidence = list(dict.fromkeys(files.get(int(sid)) for sid in evidence_ids[i]))
         out.append({
-            "person_id": int(changes["person_id"].iat[i]),
+            "person_id": int(pids[i]),
             "person": persons[i], "from_company": froms[i], "to_company": tos[i],
-            "window": [starts[i], ends[i]], "confidence": float(changes["confidence"].iat[i]),
+            "window": [starts[i], ends[i]], "confidence": float(confs[i]),
             "evidence": [e for e in evidence if isinstance(e, str)],
         })
     return out

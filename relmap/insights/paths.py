@@ -37,6 +37,25 @@ def _rep_positions(ctx: Context) -> pd.DataFrame:
     return out
 
 
+def rows_for(ctx: Context, name: str, frame: pd.DataFrame, column: str, ids) -> pd.DataFrame:
+    """Rows of ``frame`` whose ``column`` is in ``ids``, through a sorted index kept in ``ctx.cache``
+    (so one query touches only its rows, not the whole frame)."""
+    key = ("index", name)
+    if key not in ctx.cache:
+        values = frame[column].to_numpy(dtype="int64")
+        order = np.argsort(values, kind="stable")
+        ctx.cache[key] = (order, values[order])
+    order, ordered = ctx.cache[key]
+    ids = np.unique(np.asarray(ids, dtype="int64"))
+    lo = np.searchsorted(ordered, ids, "left")
+    hi = np.searchsorted(ordered, ids, "right")
+    counts = hi - lo
+    if counts.sum() == 0:
+        return frame.iloc[0:0]
+    starts = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    return frame.iloc[np.sort(order[starts])]
+
+
 def _crm_bonus(ctx: Context) -> pd.Series:
     c = ctx.contacts
     if "crm_bonus" not in ctx.cache:
@@ -61,7 +80,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     rels = ctx.rels
     bonus = _crm_bonus(ctx)
     # 1 hop: a rep knows the target.
-    direct = rels[rels["person_id"].isin(targets["target_id"])].merge(
+    direct = rows_for(ctx, "rels", rels, "person_id", targets["target_id"]).merge(
         targets, left_on="person_id", right_on="target_id")
     if len(direct):
         parts.append(pd.DataFrame({
@@ -79,7 +98,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     moves = job_changes(ctx)
     former = moves[moves["from_company_id"].isin(company_ids)][["person_id", "from_company_id"]]
     if len(former):
-        f = rels.merge(former, on="person_id")
+        f = rows_for(ctx, "rels", rels, "person_id", former["person_id"]).merge(former, on="person_id")
         f = f[~f["person_id"].isin(targets["target_id"])]
         if len(f):
             parts.append(pd.DataFrame({
@@ -94,7 +113,8 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
             pd.DataFrame({"via_id": ref["referred_id"], "target_id": ref["referrer_id"]}),
         ]).astype("int64")
         pairs = pairs[pairs["target_id"].isin(targets["target_id"])].merge(targets, on="target_id")
-        r = rels.merge(pairs, left_on="person_id", right_on="via_id")
+        r = rows_for(ctx, "rels", rels, "person_id", pairs["via_id"]).merge(pairs, left_on="person_id",
+                                                                           right_on="via_id")
         if len(r):
             parts.append(pd.DataFrame({
                 "company_id": r["company_id"], "rep_id": r["rep_id"], "target_id": r["target_id"],
@@ -102,7 +122,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
                 "kind": "referral"}))
     # 2 hops: the rep and the target once worked at the same company.
     if len(pos) and len(targets):
-        hist = ctx.obs[ctx.obs["person_id"].isin(targets["target_id"])][["person_id", "company_id"]] \
+        hist = rows_for(ctx, "obs", ctx.obs, "person_id", targets["target_id"])[["person_id", "company_id"]] \
             .drop_duplicates().rename(columns={"person_id": "target_id", "company_id": "via_company_id"})
         hist = hist.merge(targets, on="target_id")
         hist = hist[hist["via_company_id"] != hist["company_id"]]
@@ -124,7 +144,7 @@ def path_sentence(ctx: Context, row) -> str:
     """One path as a sentence a rep can act on."""
     rep = ctx.rname(row.rep_id)
     if row.kind == "direct":
-        title = ctx.current["title"].get(int(row.target_id))
+        title = ctx.current.at[int(row.target_id), "title"] if int(row.target_id) in ctx.current.index else None
         at = f"{title + ' at ' if isinstance(title, str) else ''}{ctx.cname(row.company_id)}"
         return f"{rep} knows {ctx.pname(row.target_id)} ({at})"
     if row.kind == "former_employee":

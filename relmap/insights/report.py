@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
 from relmap.insights.champions import moved_champion_reasons, moved_champions
 from relmap.insights.context import Context, prepare
 from relmap.insights.moves import job_change_records, job_changes
@@ -21,14 +23,17 @@ def moved_champion_records(ctx: Context) -> list[dict]:
     if mc.empty:
         return []
     paths = path_frame(ctx, mc["to_company_id"].unique(), mc["person_id"].unique())
+    # Paths to a moved champion come first: they carry us into their new company.
+    mine = pd.Series(True, index=pd.MultiIndex.from_arrays([mc["to_company_id"], mc["person_id"]]))
+    key = pd.MultiIndex.from_arrays([paths["company_id"], paths["target_id"]])
+    paths["_other"] = ~key.isin(mine.index)
+    paths = paths.sort_values(["company_id", "_other", "hops", "strength"],
+                              ascending=[True, True, True, False], kind="stable")
+    paths = paths[paths.groupby("company_id", sort=False).cumcount() < PATHS_PER_CHAMPION]
     by_company = {c: g for c, g in paths.groupby("company_id", sort=False)}
     out = []
     for row in mc.itertuples(index=False):
         g = by_company.get(int(row.to_company_id))
-        if g is not None:
-            # Paths to the champion first: they carry us into their new company.
-            g = g.assign(_mine=(g["target_id"] != row.person_id).astype(int)) \
-                .sort_values(["_mine", "hops", "strength"], ascending=[True, True, False], kind="stable")
         out.append({
             "person_id": int(row.person_id),
             "person": ctx.pname(row.person_id),

@@ -45,10 +45,12 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
         covered = set()
     pool["department"] = department(pool["title"])
     arr = arrivals(ctx, ids).drop_duplicates("person_id", keep="last").set_index("person_id")
-    knows = ctx.rels[ctx.rels["person_id"].isin(pool["person_id"])].groupby("person_id")["rep_id"].agg(list)
+    arr_from = arr["from_company_id"].to_dict()
+    arr_when = arr["window_end"].to_dict()
+    known_ids = ctx.rels["person_id"].unique()
     pool["arrived"] = pool["person_id"].isin(arr.index) & (
         pool["person_id"].map(arr["to_company_id"]) == pool["company_id"])
-    pool["known"] = pool["person_id"].isin(knows.index)
+    pool["known"] = pool["person_id"].isin(known_ids)
     pool["exec_gap"] = (pool["seniority"] == "executive") & ~pool["company_id"].isin(list(has_exec_contact))
     is_customer = pool["company_id"].map(status).eq("customer")
     pool["whitespace"] = is_customer & pool["department"].notna() & ~pd.Series(
@@ -57,14 +59,19 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
                      + (pool["seniority"] == "executive") + 0.5 * (pool["seniority"] == "manager"))
     pool = pool[pool["score"] > 0].sort_values(["company_id", "score", "person_id"], ascending=[True, False, True])
     pool = pool[pool.groupby("company_id").cumcount() < limit]
+    kr = ctx.rels[ctx.rels["person_id"].isin(pool["person_id"])]
+    knows: dict = {}
+    for p, r in zip(kr["person_id"].tolist(), kr["rep_id"].tolist()):
+        knows.setdefault(p, []).append(r)
     out: dict[int, list[dict]] = {int(c): [] for c in ids}
     for r in pool.itertuples(index=False):
         why = []
         if r.arrived:
-            a = arr.loc[r.person_id]
-            why.append(f"arrived from {ctx.cname(a['from_company_id'])} in {month(a['window_end'])}")
+            why.append(f"arrived from {ctx.cname(arr_from[r.person_id])} in {month(arr_when[r.person_id])}")
         if r.known:
-            why.append("known to " + ", ".join(sorted(ctx.rname(x) for x in knows[r.person_id])) + " on LinkedIn")
+            reps = sorted(ctx.rname(x) for x in knows[r.person_id][:4])
+            more = len(knows[r.person_id]) - 3
+            why.append("known to " + ", ".join(reps[:3]) + (f" and {more} more" if more > 0 else "") + " on LinkedIn")
         if r.exec_gap:
             why.append("fills the exec gap: no executive contact yet")
         if r.whitespace:
