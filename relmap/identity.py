@@ -215,7 +215,7 @@ _NICKNAMES = {
     "bill": "william", "billy": "william", "will": "william", "willy": "william", "liam": "william",
     "jim": "james", "jimmy": "james", "jamie": "james", "mike": "michael", "mikey": "michael",
     "mick": "michael", "dick": "richard", "rick": "richard", "ricky": "richard", "rich": "richard",
-    "tom": "thomas", "tommy": "thomas", "joe": "joseph", "joey": "joseph", "jo": "joseph",
+    "tom": "thomas", "tommy": "thomas", "joe": "joseph", "joey": "joseph",
     "dave": "david", "davy": "david", "dan": "daniel", "danny": "daniel", "chris": "christopher",
     "kit": "christopher", "tony": "anthony", "ant": "anthony", "steve": "stephen", "stevie": "stephen",
     "ed": "edward", "eddie": "edward", "ted": "edward", "ned": "edward", "andy": "andrew", "drew": "andrew",
