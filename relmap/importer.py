@@ -52,6 +52,9 @@ class WriteContext:
     problems: list[Problem] = field(default_factory=list)
 
 
+#: Import order inside one upload (a Salesforce Data Export zip): accounts, others, opportunities.
+_CRM_ORDER = {"crm_accounts": 0, "crm_opportunities": 2}
+
 Writer = Callable[[WriteContext, ParsedFile], int]
 WRITERS: dict[str, Writer] = {}
 
@@ -97,6 +100,8 @@ def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
     except RejectedFile as exc:
         return [FileResult(path=name, kind=kind or "unknown", status="rejected",
                            problems=[Problem(0, str(exc))])]
+    # CRM accounts first, opportunities last: contacts and deals join accounts by id.
+    parsed_files = sorted(parsed_files, key=lambda p: _CRM_ORDER.get(p.kind, 1))
     # An archive's Profile.csv names its owner for every other member.
     hinted_owner = next((p.owner_hint for p in parsed_files if p.owner_hint), None)
     return [_import_parsed(store, p, owner or hinted_owner, as_of, is_demo) for p in parsed_files]

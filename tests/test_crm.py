@@ -205,3 +205,19 @@ def test_xlsx_export_with_title_rows(sqlite_store):
     # "Self-employed" is stored as the CRM wrote it, but it is no company.
     assert frames.crm_accounts.company_id.isna().sum() == 1
     assert sorted(frames.companies.company_name) == ["Acme, Inc", "Vandelay Industries"]
+
+
+def test_salesforce_data_export_zip_imports_accounts_first(sqlite_store):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("Opportunity", "Contact", "Account"):  # zip order must not matter
+            archive.writestr(f"WE_00D5g_1/{name}.csv", (CRM / f"sf_export_{name}.csv").read_bytes())
+        archive.writestr("WE_00D5g_1/Attachment.csv", b"Id,ParentId,Name,Body\n1,2,x,y\n")
+    results = import_bytes(sqlite_store, "WE_00D5g000001_1.zip", buffer.getvalue())
+    assert [(r.kind, r.status, r.records_imported) for r in results] == [
+        ("crm_accounts", "imported", 2), ("crm_contacts", "imported", 3), ("crm_opportunities", "imported", 2)]
+    frames = sqlite_store.load_frames()
+    assert frames.crm_opportunities.company_id.notna().all()
+    assert frames.crm_contacts.company_id.notna().sum() == 2

@@ -215,6 +215,8 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
     'crm_opportunities'
     >>> detect_kind(["Account Name", "Type", "Website", "Account Owner"])
     'crm_accounts'
+    >>> detect_kind(["Id", "ParentId", "Name", "Body"]) is None  # a Salesforce Attachment.csv
+    True
     """
     normed = {norm_header(c) for c in header}
     for kind, markers in _KIND_MARKERS:
@@ -226,9 +228,7 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
         kind, count = max(votes.items(), key=lambda kv: kv[1])
         if count:
             return kind
-    scores = {kind: len(normed & {a for al in ALIASES[kind].values() for a in al}) for kind in CRM_KINDS}
-    kind, count = max(scores.items(), key=lambda kv: kv[1])
-    return kind if count >= 2 else None
+    return None
 
 
 def auto_mapping(kind: str, header: list[str]) -> dict[int, str]:
