@@ -521,6 +521,13 @@ def _account_companies(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     ext = frame["account_external_id"]
     if ext.notna().any():
         out = ext.map(ctx.store.crm_account_companies(ctx.conn, ext.dropna().unique().tolist()))
+    # A company cell may be a domain ("acme.org"): match it against known domains first.
+    as_domain = frame["account_name"].map(lambda t: identity.normalise_domain(t) if isinstance(t, str)
+                                          and " " not in t.strip() and "." in t else None)
+    missing = out.isna() & as_domain.notna()
+    if missing.any():
+        by_domain = ctx.store.company_ids_by_domain(ctx.conn, as_domain[missing].unique().tolist())
+        out[missing] = as_domain[missing].map(by_domain)
     missing = out.isna() & frame["account_name"].notna()
     if missing.any():
         out[missing] = resolve_companies(ctx, frame.loc[missing, "account_name"])

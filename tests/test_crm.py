@@ -221,3 +221,17 @@ def test_salesforce_data_export_zip_imports_accounts_first(sqlite_store):
     frames = sqlite_store.load_frames()
     assert frames.crm_opportunities.company_id.notna().all()
     assert frames.crm_contacts.company_id.notna().sum() == 2
+
+
+def test_company_cell_holding_a_domain_matches_the_account(sqlite_store):
+    import_paths(sqlite_store, [CRM / "sf_accounts_report.csv"])
+    contacts = (b"First Name,Last Name,Email,Account Name\n"
+                b"Wil,Wheaton,,globex.io\n"
+                b"null,--,,Initech\n"
+                b"N/A,Ng,,www.initech.com\n")
+    [result] = import_bytes(sqlite_store, "contacts.csv", contacts)
+    assert (result.rows_read, result.records_imported, [p.line for p in result.problems]) == (3, 2, [3])
+    frames = sqlite_store.load_frames()
+    names = dict(zip(frames.companies.company_id, frames.companies.company_name))
+    assert sorted(names[c] for c in frames.crm_contacts.company_id) == ["Globex Corporation", "Initech, LLC"]
+    assert len(frames.companies) == 5
