@@ -163,7 +163,72 @@ def _add_map(sub) -> None:
 
 # --- commands added by later work register below ----------------------------------------
 
-_COMMANDS = [_add_import, _add_map, _add_report, _add_export]
+
+# --- generate / demo ------------------------------------------------------------------
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    import time
+
+    from relmap.generate import generate_team, write_team
+
+    start = time.perf_counter()
+    team = generate_team(reps=args.reps, connections=args.connections, snapshots=args.snapshots,
+                         accounts=args.accounts, move_rate=args.move_rate, seed=args.seed)
+    manifest = write_team(team, args.out)
+    print(f"wrote {len(manifest)} files for {args.reps} reps to {args.out} "
+          f"({len(team.connections)} connection rows, {len(team.moves())} job moves) "
+          f"in {time.perf_counter() - start:.1f} s; manifest.json names each file's owner and date")
+    return 0
+
+
+def _add_generate(sub) -> None:
+    p = sub.add_parser("generate", help="write a synthetic team's exports (LinkedIn, CRM, referrals)")
+    p.add_argument("--reps", type=int, required=True, help="number of reps")
+    p.add_argument("--connections", type=int, required=True, help="LinkedIn connections per rep")
+    p.add_argument("--snapshots", type=int, default=2, help="exports per rep (default 2)")
+    p.add_argument("--accounts", type=int, help="CRM accounts (default: one company in six)")
+    p.add_argument("--move-rate", type=float, default=0.02, help="monthly job-change probability (default 0.02)")
+    p.add_argument("--seed", type=int, default=0, help="random seed: same seed, same files")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.set_defaults(func=cmd_generate)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from relmap.demo import clear_demo, load_demo
+
+    store = open_store(args.db)
+    if args.clear:
+        deleted = clear_demo(store)
+        if args.json:
+            _print_json({"deleted_snapshots": deleted})
+        else:
+            print(f"deleted {deleted} demo snapshots")
+        return 0
+    results = load_demo(store)
+    if args.json:
+        _print_json({"files": [r.as_dict() for r in results]})
+    else:
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        print("demo: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+              + " (clear it with: python -m relmap demo --clear)")
+        for r in results:
+            for p in r.problems:
+                print(f"    {r.path}: {'line ' + str(p.line) + ': ' if p.line else ''}{p.message}")
+    return 2 if any(r.status == "rejected" for r in results) else 0
+
+
+def _add_demo(sub) -> None:
+    p = sub.add_parser("demo", help="load the bundled demo team (labelled demo), or --clear it")
+    p.add_argument("--clear", action="store_true", help="delete the demo snapshots only")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_demo)
+
+
+_COMMANDS = [_add_import, _add_map, _add_report, _add_export, _add_generate, _add_demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

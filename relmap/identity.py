@@ -162,8 +162,11 @@ def normalise_profile_urls(urls: pd.Series) -> pd.Series:
     >>> normalise_profile_urls(pd.Series(["https://de.linkedin.com/in/J%C3%B6rg/", None, "x"])).tolist()
     ['linkedin.com/in/jörg', None, None]
     """
-    text = urls.astype(object).where(urls.notna(), None).astype("str")
-    parts = text.str.extract(_PROFILE_RE)
+    text = urls.astype("str")
+    done = text.str.fullmatch(r"linkedin\.com/(?:in|pub)/[^/?#\s%]+").fillna(False).astype(bool)
+    if (done | text.isna()).all() and text.str.lower().eq(text).fillna(True).all():
+        return text.astype(object).where(text.notna(), None)
+    parts = text.str.extract(_PROFILE_RE.pattern, flags=re.IGNORECASE)
     slug = parts[1]
     encoded = slug.str.contains("%", regex=False).fillna(False).astype(bool)
     if encoded.any():
@@ -212,7 +215,7 @@ _NICKNAMES = {
     "bill": "william", "billy": "william", "will": "william", "willy": "william", "liam": "william",
     "jim": "james", "jimmy": "james", "jamie": "james", "mike": "michael", "mikey": "michael",
     "mick": "michael", "dick": "richard", "rick": "richard", "ricky": "richard", "rich": "richard",
-    "tom": "thomas", "tommy": "thomas", "joe": "joseph", "joey": "joseph", "jo": "joseph",
+    "tom": "thomas", "tommy": "thomas", "joe": "joseph", "joey": "joseph",
     "dave": "david", "davy": "david", "dan": "daniel", "danny": "daniel", "chris": "christopher",
     "kit": "christopher", "tony": "anthony", "ant": "anthony", "steve": "stephen", "stevie": "stephen",
     "ed": "edward", "eddie": "edward", "ted": "edward", "ned": "edward", "andy": "andrew", "drew": "andrew",

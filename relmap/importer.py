@@ -251,12 +251,12 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
         first = ~group.duplicated()
         firsts = new[first]
         src = frame.loc[firsts.index, ["first_name", "last_name"]].apply(_map_unique, fn=identity.clean_text)
-        ids = ctx.store.insert_people(ctx.conn, [
-            {"full_name": full, "first_name": fn, "last_name": ln,
-             "name_key": key, "profile_url": _text(url), "email": _text(email)}
-            for full, fn, ln, key, url, email in zip(firsts["full_name"], src["first_name"], src["last_name"],
-                                                     firsts["name_key"], firsts["url"], firsts["email"])
-        ])
+        columns = {
+            "full_name": firsts["full_name"], "first_name": src["first_name"], "last_name": src["last_name"],
+            "name_key": firsts["name_key"], "profile_url": firsts["url"], "email": firsts["email"],
+        }
+        values = [c.astype(object).where(c.notna(), None).tolist() for c in columns.values()]
+        ids = ctx.store.insert_people(ctx.conn, [dict(zip(columns, row)) for row in zip(*values)])
         group_ids = dict(zip(group[first], ids))
         person[new.index] = group.map(group_ids)
 

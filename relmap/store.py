@@ -278,6 +278,11 @@ class Store:
         """Insert ``{name, norm_key, domain}`` rows; returns ``norm_key -> id``."""
         if not rows:
             return {}
+        if conn.dialect.name == "sqlite":  # see insert_people: serialised writers own the ids after max(id)
+            start = conn.execute(select(func.coalesce(func.max(companies.c.id), 0))).scalar()
+            ids = list(range(start + 1, start + 1 + len(rows)))
+            self._driver_insert(conn, companies, {"id": ids, **{k: [r[k] for r in rows] for k in rows[0]}})
+            return {r["norm_key"]: i for r, i in zip(rows, ids)}
         result = conn.execute(
             companies.insert().returning(companies.c.norm_key, companies.c.id, sort_by_parameter_order=True),
             rows,
@@ -297,8 +302,14 @@ class Store:
         conn.execute(company_aliases.insert().values(alias_key=alias_key, company_id=company_id))
 
     def people_by_url(self, conn: Connection, urls: Iterable[str]) -> dict[str, int]:
+        """Person ids for normalised profile URLs (one scan instead of many IN queries for big files)."""
+        urls = list(set(urls))
         found: dict[str, int] = {}
-        for chunk in _chunks(list(set(urls))):
+        if len(urls) > 5 * _CHUNK:
+            wanted = set(urls)
+            rows = conn.execute(select(people.c.profile_url, people.c.id).where(people.c.profile_url.is_not(None)))
+            return {u: i for u, i in rows if u in wanted}
+        for chunk in _chunks(urls):
             found.update(conn.execute(select(people.c.profile_url, people.c.id).where(people.c.profile_url.in_(chunk))).all())
         return found
 

@@ -61,7 +61,7 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     """The non-blank data rows as a frame of strings (one column per header position) and
     their line numbers."""
     width = len(table.header)
-    keep = [i for i, row in enumerate(table.rows) if any(c.strip() for c in row)]
+    keep = [i for i, row in enumerate(table.rows) if "".join(row).strip()]
     rows = [table.rows[i] for i in keep]
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=range(width))
     for i in range(width):
