@@ -205,13 +205,18 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     f = pd.DataFrame(index=frame.index)
     f["url"] = identity.normalise_profile_urls(frame["profile_url"])
     f["email"] = _map_unique(frame["email"], identity.normalise_email) if "email" in frame else None
-    names = {}
-    pairs = [(a if isinstance(a, str) else None, b if isinstance(b, str) else None)
-             for a, b in zip(frame["first_name"], frame["last_name"])]
-    for pair in set(pairs):
-        names[pair] = (identity.name_key(*pair), identity.full_name(*pair))
-    f["name_key"] = [names[p][0] for p in pairs]
-    f["full_name"] = [names[p][1] for p in pairs]
+    # Name keys computed once per distinct (first, last) pair.
+    both = pd.DataFrame({"first": frame["first_name"].astype(object).where(frame["first_name"].notna(), ""),
+                         "last": frame["last_name"].astype(object).where(frame["last_name"].notna(), "")},
+                        index=frame.index).astype(str)
+    pair = both["first"] + "\x1f" + both["last"]
+    distinct = both.drop_duplicates()
+    keys = {a + "\x1f" + b: (identity.name_key(a, b), identity.full_name(a, b))
+            for a, b in zip(distinct["first"], distinct["last"])}
+    f["name_key"] = pair.map({k: v[0] for k, v in keys.items()}).astype(object)
+    f["full_name"] = pair.map({k: v[1] for k, v in keys.items()}).astype(object)
+    f["name_key"] = f["name_key"].where(f["name_key"].notna(), None)
+    f["full_name"] = f["full_name"].where(f["full_name"].notna(), None)
     f["company_id"] = pd.to_numeric(frame["company_id"], errors="coerce") if "company_id" in frame else float("nan")
 
     by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
@@ -276,7 +281,7 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
         urls={int(p): u for p, u in zip(known.pid, known.url) if isinstance(u, str)},
         emails={int(p): e for p, e in zip(known.pid, known.email) if isinstance(e, str)},
     )
-    matched = f.assign(pid=person)[person.notna()]
+    matched = f.assign(pid=person)[person.notna() & f["email"].notna()]
     ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.pid, matched.email) if isinstance(e, str)})
     return person
 

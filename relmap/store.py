@@ -641,9 +641,12 @@ def _py_column(series: pd.Series, col_type, sqlite: bool) -> list:
     """A frame column as driver values: None for missing, ints for integer columns, dates as
     ISO text on SQLite (how SQLAlchemy stores them) and ``date`` objects elsewhere."""
     if isinstance(col_type, Date):
-        stamps = pd.to_datetime(series, errors="coerce")
-        values = stamps.dt.strftime("%Y-%m-%d") if sqlite else stamps.dt.date
-        return values.astype(object).where(stamps.notna(), None).tolist()
+        # Converted once per distinct value: a file holds a few thousand distinct dates at most.
+        distinct = {}
+        for value in series.dropna().unique():
+            stamp = pd.Timestamp(value)
+            distinct[value] = None if pd.isna(stamp) else (stamp.strftime("%Y-%m-%d") if sqlite else stamp.date())
+        return series.map(distinct).astype(object).where(series.notna(), None).tolist()
     if isinstance(col_type, Boolean):
         return series.astype(object).where(series.notna(), None).map(
             lambda v: None if v is None else (int(bool(v)) if sqlite else bool(v))).tolist()

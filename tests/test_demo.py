@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 
 from relmap.cli import main
-from relmap.demo import DEMO_AS_OF, DEMO_DIR, build_demo, clear_demo, demo_manifest, demo_team, load_demo
+from relmap.demo import (
+    DEMO_AS_OF,
+    DEMO_CRM_AS_OF,
+    DEMO_DIR,
+    build_demo,
+    clear_demo,
+    demo_manifest,
+    demo_team,
+    load_demo,
+)
 from relmap.importer import import_bytes
 
 
@@ -138,3 +147,19 @@ def test_report_tells_each_story_of_the_demo(sqlite_store):
     assert larchmont["single_threaded"] and larchmont["status"] == "opportunity"
     quiet = next(r for r in larchmont["reasons"] if r.startswith("no touch in"))
     assert int(quiet.split()[3]) >= 150
+
+
+def test_team_frames_give_insights_the_same_stories_without_a_store():
+    from relmap.insights.report import build_report
+    from relmap.model import FRAME_COLUMNS
+    from relmap.team_frames import team_frames
+
+    frames = team_frames(demo_team(), crm_as_of=DEMO_CRM_AS_OF)
+    for name, cols in FRAME_COLUMNS.items():
+        assert list(getattr(frames, name).columns) == cols, name
+    report = build_report(frames, DEMO_AS_OF)
+    joe = next(m for m in report["moved_champions"] if m["person"] == "Joe Whitfield")
+    assert (joe["from_company"], joe["to_company"]) == ("Kestrel Foods Inc.", "Brightwater Logistics")
+    accounts = {a["account"]: a for a in report["accounts"]}
+    assert accounts["Kestrel Foods Inc."]["risk_level"] == "high"
+    assert any("Victor Lindqvist arrived" in r for r in accounts["Tidewell Retail"]["reasons"])

@@ -63,6 +63,9 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     width = len(table.header)
     keep = [i for i, row in enumerate(table.rows) if "".join(row).strip()]
     rows = [table.rows[i] for i in keep]
+    longest = max(map(len, rows), default=width)
+    if any(len(r) != longest for r in rows):
+        rows = [r + [""] * (longest - len(r)) for r in rows]
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=range(width))
     for i in range(width):
         if i not in frame.columns:
