@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = bool(os.environ.get("RELMAP_CI"))
+WAIT_MS = 90_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
@@ -102,6 +103,7 @@ def test_upload_then_map_in_chromium(server, tmp_path):
             blocked.append(route.request.url)
             route.abort()
 
+    expect.set_options(timeout=WAIT_MS)  # generous: CI machines run other suites too
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -110,35 +112,36 @@ def test_upload_then_map_in_chromium(server, tmp_path):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.route("**/*", guard)
             page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
             page.goto(server, wait_until="domcontentloaded")
-            expect(page.get_by_text("No data yet")).to_be_visible(timeout=30_000)  # Overview, empty store
+            expect(page.get_by_text("No data yet")).to_be_visible(timeout=WAIT_MS)  # Overview, empty store
             page.goto(f"{server}/upload", wait_until="domcontentloaded")
-            expect(page.get_by_text("Upload exports")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Upload exports")).to_be_visible(timeout=WAIT_MS)
             page.locator("input[type=file]").first.set_input_files([str(csv_path), str(crm_path)])
             owner = page.get_by_label("Rep name (whose LinkedIn export this is)")
             owner.fill("Sam Rep")
             owner.press("Enter")
             page.get_by_role("button", name="Import").click()
-            expect(page.get_by_text("Import summary")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Import summary")).to_be_visible(timeout=WAIT_MS)
             expect(page.get_by_text("2 imported, 0 unchanged")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
 
             page.goto(f"{server}/map", wait_until="domcontentloaded")
-            expect(page.get_by_text("Relationship map")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Relationship map")).to_be_visible(timeout=WAIT_MS)
             frame = page.frame_locator("iframe").first
-            expect(frame.locator("#mynetwork canvas")).to_be_visible(timeout=30_000)
+            expect(frame.locator("#mynetwork canvas")).to_be_visible(timeout=WAIT_MS)
             expect(frame.locator("#relmap-legend")).to_contain_text("Single-threaded account")
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
 
             page.goto(f"{server}/champions", wait_until="domcontentloaded")
-            expect(page.get_by_role("heading", name="Champions moved")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("heading", name="Champions moved")).to_be_visible(timeout=WAIT_MS)
             page.screenshot(path=str(ARTIFACTS / "champions.png"), full_page=True)
 
             page.goto(f"{server}/account?account=ACME", wait_until="domcontentloaded")
-            expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible(timeout=WAIT_MS)
             frame = page.frame_locator("iframe").first
-            expect(frame.locator("#mynetwork canvas")).to_be_visible(timeout=30_000)
+            expect(frame.locator("#mynetwork canvas")).to_be_visible(timeout=WAIT_MS)
             expect(frame.locator("#relmap-legend")).to_contain_text("Account map: ACME")
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "account.png"), full_page=True)
