@@ -276,3 +276,26 @@ def test_rows_for_uses_an_index_and_keeps_every_match():
     got = rows_for(ctx, "t", frame, "person_id", [3, 5, 5, 42])
     assert got["x"].tolist() == [0, 1, 2, 4]
     assert rows_for(ctx, "t", frame, "person_id", [42]).empty
+
+
+def test_stale_crm_export_does_not_hide_a_move():
+    s = Story()
+    s.account("Northwind", "customer", JAN)
+    s.contact("Joe Smith", "Northwind", JAN, role="Champion", title="VP Operations")
+    s.connect("Ann Lee", "Joe Smith", "Northwind", "VP Operations", JAN)
+    s.connect("Ann Lee", "Joe Smith", "Globex", "COO", MAR)
+    s.contact("Joe Smith", "Northwind", "2026-03-15", role="Champion", title="VP Operations")  # not updated yet
+    ctx = prepare(s.frames(), day(AS_OF))
+    recs = job_change_records(ctx)
+    assert [(r["from_company"], r["to_company"], r["window"]) for r in recs] == [("Northwind", "Globex", [JAN, MAR])]
+    assert ctx.cname(ctx.current.at[s.person("Joe Smith"), "company_id"]) == "Globex"
+    assert len(moved_champions(ctx)) == 1
+
+
+def test_crm_reporting_a_new_company_is_a_move():
+    s = Story()
+    s.connect("Ann Lee", "Joe Smith", "Northwind", "Buyer", JAN)
+    s.contact("Joe Smith", "Northwind", JAN, title="Buyer")
+    s.contact("Joe Smith", "Globex", MAR, title="Buyer")  # the CRM learnt the new email domain
+    recs = job_change_records(prepare(s.frames(), day(AS_OF)))
+    assert [(r["from_company"], r["to_company"]) for r in recs] == [("Northwind", "Globex")]

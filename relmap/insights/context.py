@@ -139,6 +139,28 @@ class Context:
         return mapped.where(mapped.notna(), ids)
 
 
+def _drop_stale_crm(obs: pd.DataFrame) -> pd.DataFrame:
+    """Drop CRM sightings that lag behind LinkedIn: a CRM row at A on day d is stale when LinkedIn (or
+    any non-CRM source) first saw the person at another company B on or before d, after A had already
+    been seen. Otherwise a CRM export taken after the move would hide it. A CRM row at a company nobody
+    saw before (e.g. a contact whose email domain changed) is kept: that is a move the CRM reports."""
+    is_crm = (obs["source"] == "crm").to_numpy(dtype=bool, na_value=False)
+    if not is_crm.any() or is_crm.all():
+        return obs
+    crm = obs.loc[is_crm, ["person_id", "company_id", "observed_on"]]
+    people = crm["person_id"].unique()
+    mine = obs[obs["person_id"].isin(people)]
+    first_any = mine.groupby(["person_id", "company_id"], sort=False)["observed_on"].min().rename("first_a")
+    nc = mine[(mine["source"] != "crm").to_numpy(dtype=bool, na_value=True)]
+    first_nc = nc.groupby(["person_id", "company_id"], sort=False)["observed_on"].min().rename("first_b") \
+        .reset_index().rename(columns={"company_id": "other"})
+    cand = crm.reset_index().merge(first_any, left_on=["person_id", "company_id"], right_index=True) \
+        .merge(first_nc, on="person_id")
+    stale = cand[(cand["other"] != cand["company_id"]) & (cand["first_b"] <= cand["observed_on"])
+                 & (cand["first_a"] < cand["first_b"])]["index"].unique()
+    return obs.drop(index=stale) if len(stale) else obs
+
+
 def _int(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("Int64")
 
@@ -212,6 +234,7 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
         obs = obs[~late]
     if (emp["source"] == "crm").any():  # the CRM writer also recorded employments: count each sighting once
         obs = obs.drop_duplicates(["person_id", "company_id", "snapshot_id"])
+    obs = _drop_stale_crm(obs)
     obs["title"] = obs["title"].astype("category")
     obs["source"] = obs["source"].astype("category")
     obs = obs.reset_index(drop=True)
