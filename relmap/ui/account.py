@@ -6,7 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from relmap.graph import find_company
-from relmap.ui.common import empty_state, get_context, get_frames, get_report, get_store, md_escape, remembered_filters
+from relmap.ui.common import (
+    empty_state,
+    get_context,
+    get_frames,
+    get_report,
+    get_store,
+    md_escape,
+    pick_index,
+    remembered_filters,
+)
 from relmap.ui.map import show_map
 from relmap.views import MapRequest, _join
 
@@ -46,7 +55,7 @@ def page() -> None:
     frames = get_frames(as_of)
     names = sorted(frames.companies["company_name"].dropna().astype(str).unique())
     wanted = st.query_params.get("account")
-    index = next((i for i, n in enumerate(names) if wanted and n.casefold() == wanted.casefold()), 0)
+    index = pick_index(names, wanted)
     name = st.selectbox("Account", names, index=index, key="account-name")
     if not name:
         return

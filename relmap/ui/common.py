@@ -226,3 +226,17 @@ def get_map(kind: str, name: str = "", as_of: date | None = None, physics: bool 
     changes; raises ``relmap.graph.ViewNotFound`` for an unknown name."""
     store = get_store()
     return _map(store.url, data_version(store), as_of, kind, name, bool(physics))
+
+
+def pick_index(options: list[str], wanted: str | None) -> int:
+    """Index of ``wanted`` in ``options``: exact (case-insensitive), else the first that
+    starts with it, else the first containing it, else 0 (a link like ``?account=Kestrel``)."""
+    if not wanted:
+        return 0
+    folded = [o.casefold() for o in options]
+    key = wanted.casefold().strip()
+    for test in (lambda o: o == key, lambda o: o.startswith(key), lambda o: key in o):
+        hit = next((i for i, o in enumerate(folded) if test(o)), None)
+        if hit is not None:
+            return hit
+    return 0

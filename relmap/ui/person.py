@@ -5,7 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from relmap.graph import find_person
-from relmap.ui.common import empty_state, get_context, get_frames, get_store, md_escape, remembered_filters, table
+from relmap.ui.common import (
+    empty_state,
+    get_context,
+    get_frames,
+    get_store,
+    md_escape,
+    pick_index,
+    remembered_filters,
+    table,
+)
 from relmap.ui.map import show_map
 from relmap.views import MapRequest, _join, known_by, person_history
 
@@ -20,7 +29,7 @@ def page() -> None:
     frames = get_frames(as_of)
     names = sorted(frames.people["full_name"].dropna().astype(str).unique())
     wanted = st.query_params.get("person")
-    index = next((i for i, n in enumerate(names) if wanted and n.casefold() == wanted.casefold()), 0)
+    index = pick_index(names, wanted)
     name = st.selectbox("Person (type to search)", names, index=index, key="person-name")
     if not name:
         return
