@@ -299,3 +299,17 @@ def test_crm_reporting_a_new_company_is_a_move():
     s.contact("Joe Smith", "Globex", MAR, title="Buyer")  # the CRM learnt the new email domain
     recs = job_change_records(prepare(s.frames(), day(AS_OF)))
     assert [(r["from_company"], r["to_company"]) for r in recs] == [("Northwind", "Globex")]
+
+
+def test_champion_whose_crm_record_moved_with_them_still_counts():
+    s = Story()
+    s.account("Northwind", "customer", JAN)
+    s.connect("Ann Lee", "Joe Smith", "Northwind", "VP Operations", JAN)
+    s.connect("Ann Lee", "Joe Smith", "Globex", "COO", MAR)
+    s.contact("Joe Smith", "Globex", MAR, role="Champion", title="COO")
+    report = build_report(s.frames(), day(AS_OF))
+    moved = report["moved_champions"]
+    assert [(m["from_company"], m["to_company"]) for m in moved] == [("Northwind", "Globex")]
+    assert moved[0]["reasons"][0] == "Joe Smith is a champion (CRM role champion at Globex) and came from Northwind"
+    acct = next(a for a in report["accounts"] if a["account"] == "Northwind")
+    assert "champion Joe Smith left for Globex in 2026-03" in acct["reasons"]

@@ -114,8 +114,12 @@ def moved_champions(ctx: Context) -> pd.DataFrame:
     ch = champions(ctx)
     moves = job_changes(ctx)
     m = ch.merge(moves, left_on=["person_id", "company_id"], right_on=["person_id", "from_company_id"])
+    # A CRM that already moved the contact (and their role) to the new company: still a champion who left.
+    carried = ch.merge(moves, left_on=["person_id", "company_id"], right_on=["person_id", "to_company_id"])
+    carried = carried[~carried["person_id"].isin(m["person_id"])]
+    m = pd.concat([m, carried], ignore_index=True)
     # Only the latest move out of the championed company counts.
-    m = m.sort_values("window_end").drop_duplicates(["person_id", "company_id"], keep="last")
+    m = m.sort_values("window_end").drop_duplicates(["person_id"], keep="last")
     acc = ctx.accounts
     customers = set(acc.index[acc["status"] == "customer"])
     m["landing"] = ["expansion" if c in customers else "opportunity" for c in m["to_company_id"]]
@@ -132,7 +136,11 @@ def moved_champion_reasons(ctx: Context, row) -> list[str]:
     frm, to = ctx.cname(row.from_company_id), ctx.cname(row.to_company_id)
     acc = ctx.accounts
     status = acc["status"].get(int(row.from_company_id)) if int(row.from_company_id) in acc.index else None
-    reasons = [champion_sentence(ctx, row.person_id, row.company_id, row.why),
+    if int(row.company_id) == int(row.from_company_id):
+        first = champion_sentence(ctx, row.person_id, row.company_id, row.why)
+    else:
+        first = f"{ctx.pname(row.person_id)} is a champion ({'; '.join(row.why)}) and came from {frm}"
+    reasons = [first,
                f"{ctx.pname(row.person_id)} left {frm} for {to} between {iso(row.window_start)} and "
                f"{iso(row.window_end)} (seen in {month(row.window_end)})"]
     if status in ("customer", "opportunity"):

@@ -89,9 +89,9 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
     present = ch[(ch["person_id"].map(ctx.current["company_id"]) == ch["company_id"]) & ch["company_id"].isin(ids)]
     champ_names = _lists(pd.Series(present["person_id"].map(ctx.person_name).to_numpy(), index=present["company_id"]))
     mc = moved_champions(ctx)
-    left = mc[mc["company_id"].isin(ids) & ((ctx.as_of - mc["window_end"]).dt.days <= w.champion_left_days)]
+    left = mc[mc["from_company_id"].isin(ids) & ((ctx.as_of - mc["window_end"]).dt.days <= w.champion_left_days)]
     left_by: dict = {}
-    for c, p_, to, when in zip(left["company_id"].tolist(), left["person_id"].tolist(),
+    for c, p_, to, when in zip(left["from_company_id"].tolist(), left["person_id"].tolist(),
                                left["to_company_id"].tolist(), left["window_end"].tolist()):
         left_by.setdefault(c, []).append((p_, to, when))
     arr = arrivals(ctx, ids)
