@@ -198,3 +198,40 @@ def test_realistic_shapes_heavy_tails_overlap_seniority_variants(team):
 def test_invalid_sizes_are_refused():
     with pytest.raises(ValueError, match="at least 1"):
         generate_team(reps=0, connections=10)
+
+
+def test_generated_team_imports_with_no_problems_and_exact_hidden_counts(tmp_path, sqlite_store):
+    from relmap.importer import import_paths
+    from relmap.team_frames import file_date
+
+    # Seed 36: legacy exports of three vintages (2018, 2018-2020, 2020-2023) and Excel re-saves.
+    team = generate_team(reps=6, connections=150, snapshots=2, seed=36)
+    layouts = {connections_layout(d) for d in team.reps["legacy_date"].dropna()}
+    assert {"2018", "2018-2020", "2020-2023"} <= layouts and team.reps["resaved"].any()
+    manifest = write_team(team, tmp_path)
+    slugs = list(team.reps["slug"])
+    checked = 0
+    for entry in manifest:
+        results = import_paths(sqlite_store, [tmp_path / entry["path"]], owner=entry["owner"],
+                               as_of=date.fromisoformat(entry["as_of"]))
+        for r in results:
+            assert r.status == "imported" and not r.problems, (entry["path"], [p.message for p in r.problems])
+            if r.kind == "linkedin_connections":
+                rep = next(i for i, s in enumerate(slugs) if f"/{s}/" in entry["path"])
+                snapshot = 1 if entry["kind"] == "linkedin_archive" else 0
+                assert file_date(team, rep, snapshot).date().isoformat() == entry["as_of"]
+                c = team.connections
+                pids = c.loc[(c.rep_id == rep) & (c.snapshot == snapshot), "person_id"].to_numpy()
+                assert r.rows_read == len(pids)
+                assert r.hidden_rows == int(team.people["hidden"].to_numpy()[pids].sum())
+                # Without a URL column, namesakes at one company are one person (name + company match).
+                visible = pids[~team.people["hidden"].to_numpy()[pids]]
+                if entry["layout"].startswith("2023+"):
+                    expected = len(set(visible))
+                else:
+                    state = team.employments[team.employments.snapshot == snapshot].set_index("person_id")
+                    expected = len({(identity.name_key(team.people.first_name[p], team.people.last_name[p]),
+                                     identity.company_key(state.company_text[p])) for p in visible})
+                assert r.records_imported == expected
+                checked += 1
+    assert checked == 12
