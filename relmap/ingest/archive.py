@@ -23,9 +23,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from relmap import config
 import pandas as pd
 
+from relmap import config
 from relmap.model import ParsedFile, Problem, RejectedFile, UnknownKind
 
 _DATE_IN_NAME = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
