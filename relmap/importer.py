@@ -113,6 +113,9 @@ def _import_parsed(store: Store, parsed: ParsedFile, owner: str | None, as_of: d
     result = FileResult(path=parsed.path, kind=parsed.kind, layout=parsed.layout, status="imported",
                         rows_read=parsed.rows_read, hidden_rows=parsed.hidden_rows,
                         problems=list(parsed.problems))
+    if parsed.rejection:  # an archive member that could not be read: listed, nothing stored
+        result.status = "rejected"
+        return result
     if parsed.kind in REP_KINDS and not owner:
         result.status = "rejected"
         result.problems.insert(0, Problem(0, f"{Path(parsed.path).name}: a LinkedIn export belongs to one "

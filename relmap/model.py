@@ -310,6 +310,11 @@ class RejectedFile(Exception):
     """
 
 
+class UnknownKind(RejectedFile):
+    """The file is not a kind relmap reads (no known header). A plain upload is rejected;
+    an archive skips such members (a LinkedIn export holds dozens relmap has no use for)."""
+
+
 @dataclass
 class ParsedFile:
     """What a parser made of one file (or one member of an archive)."""
@@ -324,6 +329,7 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
     owner_hint: str | None = None  # e.g. the member's name from Profile.csv
     as_of_hint: date | None = None  # e.g. the export date in an archive's name
+    rejection: str | None = None  # a failed archive member: why nothing of it is stored
 
 
 @dataclass

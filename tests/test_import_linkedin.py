@@ -138,3 +138,58 @@ def test_cli_json_contract(tmp_path):
     assert bad.returncode == 2
     [entry] = json.loads(bad.stdout)["files"]
     assert entry["status"] == "rejected" and "not_a_csv.bin" in entry["problems"][0]["message"]
+
+
+def _damage(zip_bytes: bytes, member: str, encrypted: bool = False) -> bytes:
+    """Flip a byte of a stored member's data (CRC error), or mark it encrypted."""
+    data = bytearray(zip_bytes)
+    name = member.encode()
+    local = data.find(b"PK\x03\x04")
+    while local >= 0:
+        name_len = int.from_bytes(data[local + 26:local + 28], "little")
+        extra_len = int.from_bytes(data[local + 28:local + 30], "little")
+        if bytes(data[local + 30:local + 30 + name_len]) == name:
+            break
+        local = data.find(b"PK\x03\x04", local + 4)
+    start = local + 30 + name_len + extra_len
+    if encrypted:
+        data[local + 6] |= 0x01
+        central = data.find(b"PK\x01\x02")
+        while central >= 0 and bytes(data[central + 46:central + 46 + len(name)]) != name:
+            central = data.find(b"PK\x01\x02", central + 4)
+        data[central + 8] |= 0x01
+    else:
+        data[start + 5] ^= 0xFF
+    return bytes(data)
+
+
+def test_archive_lists_failed_members_and_keeps_the_good_ones(store):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("Connections.csv", (LI / "connections_2024.csv").read_bytes())
+        zf.writestr("crm/contacts.csv", b"Contact Owner,Job Title\nSam Rep,CTO\n")  # contacts without names
+        zf.writestr("Invitations.csv", (LI / "Invitations.csv").read_bytes())
+        zf.writestr("Positions.csv", (LI / "Positions.csv").read_bytes())
+        zf.writestr("Skills.csv", b"Name\nNegotiation\n")  # unknown kind: skipped silently
+    data = _damage(buf.getvalue(), "Invitations.csv")
+    data = _damage(data, "Positions.csv", encrypted=True)
+    results = import_bytes(store, "Basic_LinkedInDataExport_03-15-2025.zip", data, owner="Rita Rep")
+    by_path = {r.path.removeprefix("Basic_LinkedInDataExport_03-15-2025.zip/"): r for r in results}
+    assert set(by_path) == {"Connections.csv", "crm/contacts.csv", "Invitations.csv", "Positions.csv"}
+    assert (by_path["Connections.csv"].status, by_path["Connections.csv"].records_imported) == ("imported", 4)
+    for member, reason in [("crm/contacts.csv", "full name"), ("Invitations.csv", "damaged"),
+                           ("Positions.csv", "password-protected")]:
+        r = by_path[member]
+        assert r.status == "rejected" and r.snapshot_id is None and r.records_imported == 0, r.as_dict()
+        [problem] = r.problems
+        assert member in problem.message and reason in problem.message, problem.message
+    snaps = store.list_snapshots()
+    assert list(snaps["file_name"]) == ["Connections.csv"]  # nothing of the failed members was stored
+
+
+def test_archive_with_kind_is_rejected_clearly(store):
+    data = _archive({"Connections.csv": (LI / "connections_2024.csv").read_bytes()})
+    [result] = import_bytes(store, "export.zip", data, owner="Rita", kind="linkedin_connections")
+    assert result.status == "rejected"
+    assert "--kind" in result.problems[0].message and "export.zip" in result.problems[0].message
+    assert store.list_snapshots().empty

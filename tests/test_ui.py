@@ -278,3 +278,42 @@ def test_data_page_reviews_merge(loaded):
     assert not at.exception
     assert store.reviews("open").empty and list(store.reviews(None)["status"]) == ["kept_apart"]
     store.engine.dispose()
+
+
+def test_data_page_referral_form_lands_in_the_account_timeline(real):
+    from datetime import date
+
+    from relmap.store import Store
+
+    at = _page("data").run()
+    assert not at.exception
+    at.text_input(key="ref-referrer").input("Ada Byron")
+    at.text_input(key="ref-referred").input("Rita <b>Newperson</b>")
+    at.text_input(key="ref-company").input("ACME")
+    at.date_input(key="ref-date").set_value(date(2025, 5, 20))
+    at.text_area(key="ref-note").input("met at the summit")
+    at.button[[b.label for b in at.button].index("Add referral")].click().run()
+    assert not at.exception
+    assert at.success and "Referral added" in at.success[0].value
+    assert "(account?account=ACME)" in at.success[0].value
+    store = Store(real)
+    frames = store.load_frames()
+    names = frames.people.set_index("person_id")["full_name"]
+    [ref] = frames.referrals.itertuples()
+    assert (names[ref.referrer_id], names[ref.referred_id], ref.note) == ("Ada Byron", "Rita <b>Newperson</b>",
+                                                                          "met at the summit")
+    store.engine.dispose()
+    account = _page("account")
+    account.query_params["account"] = "ACME"
+    account.run()
+    assert not account.exception
+    sentences = " ".join(account.dataframe[-1].value["sentence"])
+    assert "Ada Byron referred Rita <b>Newperson</b> at ACME" in sentences
+
+
+def test_data_page_referral_form_needs_both_people(db):
+    at = _page("data").run()
+    at.text_input(key="ref-referrer").input("Ada Byron")
+    at.button[[b.label for b in at.button].index("Add referral")].click().run()
+    assert not at.exception
+    assert "needs both the referrer and the referred" in at.error[0].value

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from relmap import config
 from relmap.ingest import archive, crm, linkedin, referrals, sniff
-from relmap.model import ParsedFile, RejectedFile
+from relmap.model import ParsedFile, RejectedFile, UnknownKind
 
 __all__ = ["parse_bytes", "PARSERS"]
 
@@ -42,10 +42,15 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
     """Parse one delimited text file (a plain upload or one archive member)."""
     display = Path(name).name
     if not data.strip():
-        raise RejectedFile(f"{display} is empty; export the file again and upload it.")
+        raise UnknownKind(f"{display} is empty; export the file again and upload it.")
     if kind in _CRM_AND_REFERRALS or mapping:
         return _parse_crm_or_referrals(name, data, kind, mapping)
-    table = sniff.read_table(display, data)
+    try:
+        table = sniff.read_table(display, data)
+    except UnknownKind:
+        raise
+    except RejectedFile as exc:  # not a table at all: no kind can be told
+        raise UnknownKind(str(exc)) from None
     if len(table.rows) > config.MAX_ROWS:
         raise RejectedFile(f"{display} has {len(table.rows)} rows, more than the {config.MAX_ROWS} limit; "
                            "split it or raise RELMAP_MAX_ROWS.")
@@ -55,7 +60,7 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
         return _parse_crm_or_referrals(name, data, kind, mapping)
     parser = PARSERS.get(detected)
     if parser is None:
-        raise RejectedFile(f"{display}: reading {detected} files is not supported yet; "
+        raise UnknownKind(f"{display}: reading {detected} files is not supported yet; "
                            f"known kinds are {', '.join(sorted(PARSERS))}.")
     content_hash = hashlib.sha256(data).hexdigest()
     return parser(name, table, content_hash, mapping)
@@ -77,8 +82,11 @@ def _parse_crm_or_referrals(name: str, data: bytes, kind: str | None, mapping: d
     except RejectedFile:
         if mapping or kind:
             raise
-        rows = sniff.read_table(display, data)
-        raise RejectedFile(unknown.format(", ".join(rows.header[:8]))) from None
+        try:
+            rows = sniff.read_table(display, data)
+        except RejectedFile as exc:
+            raise UnknownKind(str(exc)) from None
+        raise UnknownKind(unknown.format(", ".join(rows.header[:8]))) from None
     if len(table.rows) > config.MAX_ROWS:
         raise RejectedFile(f"{display} has {len(table.rows)} rows, more than the {config.MAX_ROWS} limit; "
                            "split it or raise RELMAP_MAX_ROWS.")
@@ -87,5 +95,5 @@ def _parse_crm_or_referrals(name: str, data: bytes, kind: str | None, mapping: d
         return referrals.parse(name, table, content_hash, mapping)
     detected = kind or crm.detect_kind(table.header, mapping)
     if detected not in crm.CRM_KINDS:
-        raise RejectedFile(unknown.format(", ".join(table.header[:8])))
+        raise UnknownKind(unknown.format(", ".join(table.header[:8])))
     return crm.parse(name, table, content_hash, detected, mapping)

@@ -2,7 +2,10 @@
 
 Members are read in memory (never written to disk, so names like ``../../x`` are
 harmless) and recognised by their header, not their name or folder depth. Members that
-are not a known kind are skipped silently. Each member becomes its own ``ParsedFile``
+are not a known kind (``UnknownKind``: Skills.csv, photos, empty files) are skipped silently;
+a member that is a known kind but fails (missing columns, damaged or encrypted) becomes a
+``ParsedFile`` with ``rejection`` set, so the import lists it as rejected with the reason
+while the good members import. Each member becomes its own ``ParsedFile``
 (and its own snapshot and ``--json`` entry) with the path ``<archive name>/<member path>``;
 the export date in the archive's name becomes every member's ``as_of_hint``.
 
@@ -15,12 +18,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+import pandas as pd
+
 from relmap import config
-from relmap.model import ParsedFile, RejectedFile
+from relmap.model import ParsedFile, Problem, RejectedFile, UnknownKind
 
 _DATE_IN_NAME = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
@@ -71,11 +77,16 @@ def _check_limits(display: str, infos: list[zipfile.ZipInfo], packed_size: int) 
 
 def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str | None = None,
                   mapping: dict[str, str] | None = None) -> list[ParsedFile]:
-    """Every member of a known kind, parsed; returns them with Profile.csv first.
+    """Every member of a known kind, parsed; returns them with Profile.csv first and the
+    members that failed (``rejection`` set, one problem naming the member and why) last.
 
-    Raises ``RejectedFile`` when the zip is broken, over a limit, or holds no known file.
+    Raises ``RejectedFile`` when the zip is broken, over a limit, holds no known file, or
+    ``kind`` is given (members are recognised by header, never by a kind for the whole zip).
     """
     display = Path(name).name
+    if kind:
+        raise RejectedFile(f"{display} is an archive: its files are recognised by their headers, so --kind "
+                           f"({kind}) cannot apply to it; drop --kind, or import the one file inside it on its own.")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -85,27 +96,49 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         _check_limits(display, infos, len(data))
         as_of = export_date(display)
         parsed: list[ParsedFile] = []
+        failed: list[ParsedFile] = []
         for info in infos:
             member = PurePosixPath(info.filename.replace("\\", "/"))
             if member.suffix.lower() not in _TEXT_SUFFIXES or member.name.startswith("."):
                 continue
+            member_path = f"{display}/{'/'.join(p for p in member.parts if p not in ('..', '.', '/'))}"
             try:
                 with zf.open(info) as fh:
                     content = fh.read(info.file_size + 1)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
-                continue  # encrypted or damaged member: not something we can read
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as exc:
+                failed.append(_failed(member_path, f"{member_path}: cannot be read from the archive "
+                                      f"({_why_unreadable(exc)}); nothing from it was kept. Download the export "
+                                      "again, or upload this file on its own."))
+                continue
             if len(content) > info.file_size:
                 raise RejectedFile(f"{display} lies about its members' sizes; download the export again.")
-            member_path = f"{display}/{'/'.join(p for p in member.parts if p not in ('..', '.', '/'))}"
             try:
                 result = parse_member(member_path, content, kind=None, mapping=mapping)
-            except RejectedFile:
+            except UnknownKind:
                 continue  # not a kind relmap reads (e.g. Skills.csv): skipped
+            except RejectedFile as exc:  # a kind relmap reads, but this file of it failed
+                failed.append(_failed(member_path, f"{member_path}: {exc}"))
+                continue
             result.as_of_hint = result.as_of_hint or as_of
             parsed.append(result)
-    if not parsed:
+    if not parsed and not failed:
         raise RejectedFile(f"{display} holds no file relmap knows (looked for Connections, Invitations, "
                            "messages, Positions, Profile and CRM exports by their headers); "
                            "upload the LinkedIn data export zip or the CSV files themselves.")
     parsed.sort(key=lambda p: p.kind != "linkedin_profile")
-    return parsed
+    return parsed + failed
+
+
+def _failed(member_path: str, message: str) -> ParsedFile:
+    """A member that could not be read: listed as rejected, never stored."""
+    return ParsedFile(path=member_path, kind="unknown", layout="", frame=pd.DataFrame(), content_hash="",
+                      problems=[Problem(0, message)], rejection=message)
+
+
+def _why_unreadable(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "encrypt" in text or "password" in text:
+        return "it is password-protected"
+    if isinstance(exc, NotImplementedError):
+        return "it is compressed with a method relmap cannot read"
+    return "it is damaged"

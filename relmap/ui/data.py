@@ -4,11 +4,14 @@ snapshot, forget a person."""
 from __future__ import annotations
 
 import json
+from datetime import date
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from relmap.ui.common import get_store
+from relmap.importer import add_referral
+from relmap.ui.common import get_store, md_escape
 from relmap.ui.upload import import_uploads, show_results
 
 
@@ -62,6 +65,8 @@ def page() -> None:
         if st.session_state.get("data-results"):
             show_results(st.session_state["data-results"])
 
+    referral_form(store)
+
     st.subheader("Import history")
     history = _history(store)
     if history.empty:
@@ -104,6 +109,41 @@ def page() -> None:
                 st.error(exc.args[0])
             except Exception as exc:  # never a traceback on a page
                 st.error(f"Could not forget that person ({exc.__class__.__name__}).")
+
+
+def referral_form(store) -> None:
+    """A form to add one referral (``relmap.importer.add_referral``), stored as its own snapshot."""
+    with st.expander("Add a referral", expanded=False):
+        with st.form("data-referral", clear_on_submit=True):
+            c1, c2 = st.columns(2)
+            referrer = c1.text_input("Referrer (name, email or LinkedIn URL)", key="ref-referrer")
+            referred = c2.text_input("Referred person (name, email or LinkedIn URL)", key="ref-referred")
+            c3, c4 = st.columns(2)
+            company = c3.text_input("Company of the referred person (optional)", key="ref-company")
+            when = c4.date_input("Date", value=date.today(), key="ref-date")
+            note = st.text_area("Note (optional)", key="ref-note", height=68)
+            submitted = st.form_submit_button("Add referral")
+        if submitted:
+            try:
+                result = add_referral(store, referrer, referred, company=company or None, referred_on=when,
+                                      note=note or None)
+            except Exception as exc:  # never a traceback on a page
+                st.error(f"The referral could not be stored ({exc.__class__.__name__}); nothing was kept.")
+                return
+            st.session_state["data-referral-result"] = (result, company.strip())
+        stored = st.session_state.get("data-referral-result")
+        if not stored:
+            return
+        result, company = stored
+        if result.status == "rejected":
+            st.error(" ".join(p.message for p in result.problems))
+        elif result.status == "unchanged":
+            st.info("That referral was already recorded; nothing changed.")
+        elif result.records_imported == 0:
+            st.warning(" ".join(p.message for p in result.problems) or "The referral was not stored.")
+        else:
+            st.success("Referral added" + (f" — see it in [{md_escape(company)}'s timeline]"
+                                            f"(account?account={quote(company)})." if company else "."))
 
 
 def reviews_section(store) -> None:
