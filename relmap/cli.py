@@ -228,7 +228,35 @@ def _add_demo(sub) -> None:
     p.set_defaults(func=cmd_demo)
 
 
-_COMMANDS = [_add_import, _add_map, _add_report, _add_export, _add_generate, _add_demo]
+# --- forget ----------------------------------------------------------------------------
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    try:
+        removed = store.forget_person(args.person)
+    except (LookupError, ValueError) as exc:
+        if args.json:
+            _print_json({"forgotten": False, "rows_removed": 0, "error": exc.args[0]})
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json({"forgotten": True, "rows_removed": removed})
+    else:
+        print(f"forgot that person: {removed} rows removed from every table")
+    return 0
+
+
+def _add_forget(sub) -> None:
+    p = sub.add_parser("forget", help="erase one person from every table (by email, profile URL or full name)")
+    p.add_argument("--person", required=True, metavar="EMAIL|URL|NAME",
+                   help="an email, a LinkedIn profile URL, or a full name that only one person has")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_forget)
+
+
+_COMMANDS = [_add_import, _add_map, _add_report, _add_export, _add_generate, _add_demo, _add_forget]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -244,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)  # -v shows relmap's counts, not SQL
     try:
         return args.func(args)
     except StoreError as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -144,7 +145,9 @@ def _import_parsed(store: Store, parsed: ParsedFile, owner: str | None, as_of: d
             result.records_imported = records
             result.snapshot_id = snapshot_id
     except Exception as exc:  # the transaction rolled back: nothing of this file is stored
-        log.exception("import of a %s file failed", parsed.kind)
+        # Class name and code lines only: an exception's message may quote row values.
+        log.error("import of a %s file failed (%s); nothing stored. Traceback without values:\n%s",
+                  parsed.kind, exc.__class__.__name__, "".join(traceback.format_tb(exc.__traceback__)))
         result.status = "rejected"
         result.records_imported = 0
         result.snapshot_id = None

@@ -16,6 +16,8 @@ True
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -61,6 +63,17 @@ from relmap.model import (
     snapshots,
 )
 
+
+class _NoRowValues(logging.Filter):
+    """Drops SQLAlchemy's DEBUG echo of result rows: they hold names and emails, and logs
+    carry counts only. (``hide_parameters`` on the engines hides the bound values.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoRowValues())
+
 _PG_WRITE_LOCK = 727_001  # advisory lock id that serialises writers on PostgreSQL
 _CHUNK = 900  # bound parameters per IN (...) query, under SQLite's limit
 
@@ -74,7 +87,8 @@ def _make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # hide_parameters: SQL errors and echo never carry row values (names, emails) into logs.
+        engine = create_engine(url, connect_args={"timeout": 60}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -97,7 +111,7 @@ def _make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @dataclass
@@ -158,6 +172,19 @@ class Store:
                     f"The store was written by a newer relmap (schema {stored}, this one knows "
                     f"{SCHEMA_VERSION}); upgrade relmap or point --db at another store."
                 )
+
+    def generation(self) -> int:
+        """A counter bumped by changes that keep every snapshot (erasure, merges), so caches
+        keyed by snapshot ids can tell the data changed."""
+        with self.read() as conn:
+            return int(conn.execute(select(meta.c.value).where(meta.c.key == "generation")).scalar() or 0)
+
+    def _bump_generation(self, conn: Connection) -> None:
+        current = conn.execute(select(meta.c.value).where(meta.c.key == "generation")).scalar()
+        if current is None:
+            conn.execute(meta.insert().values(key="generation", value="1"))
+        else:
+            conn.execute(meta.update().where(meta.c.key == "generation").values(value=str(int(current) + 1)))
 
     def schema_version(self) -> int:
         with self.read() as conn:
@@ -512,17 +539,21 @@ class Store:
                 identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
                 identity_reviews.c.right_id == keep_id).values(status="merged"))
             conn.execute(people.delete().where(people.c.id == drop_id))
+            self._bump_generation(conn)
             fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
             if fill:
                 conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
         return True
 
-    def _repoint_contact_roles(self, conn: Connection, drop_id: int, keep_id: int) -> None:
+    def _repoint_contact_roles(self, conn: Connection, drop_id: int, keep_id: int | None) -> None:
+        """Contact roles naming ``drop_id`` name ``keep_id`` instead (are removed when None)."""
         query = select(crm_opportunities.c.id, crm_opportunities.c.contact_roles).where(
             crm_opportunities.c.contact_roles.like(f"%{drop_id}%"))
         for opp_id, raw in conn.execute(query).all():
             roles = json.loads(raw or "[]")
             if any(r.get("person_id") == drop_id for r in roles):
+                if keep_id is None:
+                    roles = [r for r in roles if r.get("person_id") != drop_id]
                 for r in roles:
                     if r.get("person_id") == drop_id:
                         r["person_id"] = keep_id
@@ -545,10 +576,140 @@ class Store:
                                                              identity_reviews.c[col] == drop_id)
                              .values({col: keep_id}))
             conn.execute(companies.delete().where(companies.c.id == drop_id))
+            self._bump_generation(conn)
             self.add_company_alias(conn, drop["norm_key"], keep_id)
             if drop["domain"]:
                 self.set_company_domains(conn, {keep_id: drop["domain"]})
         return True
+
+    # --- erasure ---------------------------------------------------------------------------
+
+    def find_people(self, query: str) -> list[dict]:
+        """People a ``forget`` query names: an email (any of their addresses), a LinkedIn
+        profile URL, or a full name (matched like imports match names: case, accents and word
+        order ignored). Each match is ``{id, full_name, profile_url, email}``."""
+        from relmap import identity
+
+        with self.read() as conn:
+            return self._find_people(conn, query, identity)
+
+    def _find_people(self, conn: Connection, query: str, identity) -> list[dict]:
+        cols = (people.c.id, people.c.full_name, people.c.profile_url, people.c.email)
+        email = identity.normalise_email(query) if "@" in query else None
+        url = identity.normalise_profile_url(query)
+        if email:
+            owned = select(person_emails.c.person_id).where(person_emails.c.email == email)
+            where = (func.lower(people.c.email) == email) | people.c.id.in_(owned)
+        elif url:
+            where = people.c.profile_url == url
+        else:
+            key = identity.name_key(query)
+            if not key:
+                return []
+            where = people.c.name_key == key
+        return [dict(r) for r in conn.execute(select(*cols).where(where).order_by(people.c.id)).mappings()]
+
+    def forget_person(self, query: str) -> int:
+        """Erase one person everywhere and return the number of rows removed.
+
+        ``query`` is an email, a profile URL or a full name. Everything that names the
+        person goes in one transaction: their ``people`` row, emails, employments,
+        relationships, CRM contacts, referrals given or received, champion marks, identity
+        reviews, their place in opportunities' contact roles, and their name or email in
+        free text (referral and champion notes, CRM owners). On SQLite the file is then
+        vacuumed and the WAL truncated, so freed pages do not keep the erased bytes.
+
+        Raises ``LookupError`` when nobody matches, or when a name matches several people
+        (the message lists them: forget one by email or profile URL), and ``ValueError``
+        when the person is a rep whose exports are still stored.
+        """
+        from relmap import identity
+
+        query = (query or "").strip()
+        if not query:
+            raise LookupError("Say who to forget: an email, a LinkedIn profile URL or a full name.")
+        with self.write() as conn:
+            found = self._find_people(conn, query, identity)
+            if not found:
+                raise LookupError(f"Nobody in the store matches {query!r}; check the spelling, or use "
+                                  "their email or LinkedIn profile URL.")
+            by_identifier = "@" in query or identity.normalise_profile_url(query)
+            if len(found) > 1 and not by_identifier:
+                listed = "; ".join(f"{p['full_name']} ({p['profile_url'] or p['email'] or 'id ' + str(p['id'])})"
+                                   for p in found)
+                raise LookupError(f"{len(found)} people are called {query!r}: {listed}. Forget one by "
+                                  "email or profile URL.")
+            ids = [p["id"] for p in found]
+            removed = self._erase_people(conn, ids, found)
+            self._bump_generation(conn)
+        self._compact_after_erasure()
+        return removed
+
+    def _erase_people(self, conn: Connection, ids: list[int], found: list[dict]) -> int:
+        from relmap import identity
+
+        names = {p["full_name"] for p in found if p["full_name"]}
+        emails = {e for (e,) in conn.execute(select(person_emails.c.email).where(person_emails.c.person_id.in_(ids)))}
+        emails |= {p["email"].lower() for p in found if p["email"]}
+        keys = {identity.name_key(n) for n in names}
+        rep_rows = conn.execute(select(reps.c.id, reps.c.name, reps.c.name_key)
+                                .where(reps.c.person_id.in_(ids) | reps.c.name_key.in_(
+                                    [" ".join(identity.fold(n).split()) for n in names]))).all()
+        for rep_id, rep_name, _ in rep_rows:
+            if conn.execute(select(func.count()).select_from(snapshots).where(snapshots.c.rep_id == rep_id)).scalar():
+                raise ValueError(f"{rep_name} is a rep whose LinkedIn exports are stored; delete their snapshots "
+                                 "on the Data page first, then forget them.")
+        if self.is_sqlite:  # overwrite deleted content with zeros inside the file as well
+            conn.exec_driver_sql("PRAGMA secure_delete=ON")
+        removed = 0
+        for table, col in ((crm_contacts, "person_id"), (referrals, "referrer_id"), (referrals, "referred_id"),
+                           (relationships, "person_id"), (employments, "person_id"),
+                           (champion_marks, "person_id"), (person_emails, "person_id")):
+            removed += conn.execute(table.delete().where(table.c[col].in_(ids))).rowcount
+        removed += conn.execute(identity_reviews.delete().where(
+            identity_reviews.c.entity == "person",
+            identity_reviews.c.left_id.in_(ids) | identity_reviews.c.right_id.in_(ids))).rowcount
+        removed += conn.execute(reps.delete().where(reps.c.id.in_([r[0] for r in rep_rows]))).rowcount
+        removed += conn.execute(people.delete().where(people.c.id.in_(ids))).rowcount
+        for pid in ids:
+            self._repoint_contact_roles(conn, pid, None)
+        self._scrub_text(conn, names | emails, keys)
+        return removed
+
+    def _scrub_text(self, conn: Connection, needles: set[str], keys: set[str | None]) -> None:
+        """Blank the forgotten person's name or email where it survives as free text."""
+        from relmap import identity
+
+        needles = {n for n in needles if n}
+        for table in (crm_accounts, crm_contacts, crm_opportunities):
+            owners = conn.execute(select(table.c.id, table.c.owner).where(table.c.owner.is_not(None))).all()
+            gone = [i for i, owner in owners if identity.name_key(owner) in keys or owner.lower() in needles]
+            for chunk in _chunks(gone):
+                conn.execute(table.update().where(table.c.id.in_(chunk)).values(owner=None))
+        lowered = [n.lower() for n in needles]
+        for table in (referrals, champion_marks):
+            for row_id, note in conn.execute(select(table.c.id, table.c.note).where(table.c.note.is_not(None))).all():
+                if any(n in note.lower() for n in lowered):
+                    scrubbed = note
+                    for n in needles:
+                        scrubbed = re.sub(re.escape(n), "[forgotten]", scrubbed, flags=re.IGNORECASE)
+                    conn.execute(table.update().where(table.c.id == row_id).values(note=scrubbed))
+
+    def _compact_after_erasure(self) -> None:
+        """SQLite: rebuild the file (VACUUM) and truncate the WAL, so no free page or WAL frame
+        still holds erased bytes. PostgreSQL keeps dead row versions until its own vacuum
+        reuses the space (see docs/SECURITY.md)."""
+        if not self.is_sqlite or make_url(self.url).database in (None, "", ":memory:"):
+            return
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.execute("VACUUM")
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.close()
+        finally:
+            raw.close()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -564,6 +725,11 @@ class Store:
                   "crm_opportunities": crm_opportunities}
         with self.read() as conn:
             return {name: conn.execute(select(func.count()).select_from(t)).scalar() for name, t in tables.items()}
+
+    def table_counts(self) -> dict[str, int]:
+        """Row counts of every table of the schema (bookkeeping included)."""
+        with self.read() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in metadata.sorted_tables}
 
     def rep_names(self) -> list[str]:
         with self.read() as conn:

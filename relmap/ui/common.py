@@ -27,9 +27,11 @@ def get_store() -> Store:
 
 
 def data_version(store: Store) -> tuple:
-    """Changes whenever a snapshot is added or deleted (a cache key for frames)."""
+    """Changes whenever a snapshot is added or deleted, or a person is forgotten or merged
+    (a cache key for frames)."""
     snaps = store.list_snapshots()
-    return tuple(int(i) for i in snaps["id"]) if len(snaps) else ()
+    ids = tuple(int(i) for i in snaps["id"]) if len(snaps) else ()
+    return (store.generation(), *ids) if hasattr(store, "generation") else ids
 
 
 @st.cache_data(show_spinner="Reading the store…", max_entries=8)

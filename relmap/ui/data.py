@@ -80,10 +80,13 @@ def page() -> None:
     if forget is None:
         st.caption("Forgetting a person everywhere is done with `python -m relmap forget` once available.")
     else:
-        name = st.text_input("Full name or profile URL of the person to erase everywhere", key="data-forget")
+        name = st.text_input("Email, LinkedIn profile URL or full name of the person to erase everywhere",
+                             key="data-forget")
         if st.button("Forget", key="data-forget-go", disabled=not name.strip()):
             try:
-                st.success(f"Erased {forget(name.strip())} record(s).")
+                st.success(f"Erased that person: {forget(name.strip())} record(s) removed from every table.")
+            except (LookupError, ValueError) as exc:  # nobody, several people, or a rep with stored exports
+                st.error(exc.args[0])
             except Exception as exc:  # never a traceback on a page
                 st.error(f"Could not forget that person ({exc.__class__.__name__}).")
 
