@@ -55,6 +55,10 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
         raise RejectedFile(f"{display} has {len(table.rows)} rows, more than the {config.MAX_ROWS} limit; "
                            "split it or raise RELMAP_MAX_ROWS.")
     detected = kind or sniff.detect_kind(table)
+    if detected is None and "connectedon" in table.column_index():
+        # Shared exports sometimes have the name columns cut out: nobody can be stored from them.
+        raise RejectedFile(f"{display} looks like a LinkedIn Connections export without its First Name and "
+                           "Last Name columns; relmap needs the names, so upload the file as LinkedIn exported it.")
     if detected is None:
         # Not a LinkedIn layout: CRM exports and referrals find their header by their own aliases.
         return _parse_crm_or_referrals(name, data, kind, mapping)

@@ -25,7 +25,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from relmap import identity
-from relmap.ingest.sniff import Table, decode
+from relmap.ingest.sniff import Table, decode, unwrap_quoted_rows
 from relmap.model import PARSED_COLUMNS, MappingNeeded, ParsedFile, Problem, RejectedFile
 
 CRM_KINDS = ("crm_accounts", "crm_contacts", "crm_opportunities")
@@ -197,7 +197,8 @@ def read_table(name: str, data: bytes, mapping: dict[str, str] | None = None) ->
         cells = [c.strip() for c in row]
         normed = {norm_header(c) for c in cells}
         if (wanted and wanted <= normed) or (not wanted and _header_score(cells) >= 2):
-            return Table(name, encoding, delimiter, cells, lines[idx], rows[idx + 1:], lines[idx + 1:])
+            data = unwrap_quoted_rows(rows[idx + 1:], delimiter, len(cells))
+            return Table(name, encoding, delimiter, cells, lines[idx], data, lines[idx + 1:])
     if wanted:
         raise RejectedFile(f"{name}: no row in its first 50 lines holds the columns named in --map "
                            f"({', '.join(mapping)}); check their spelling against the file's header.")

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from relmap import identity
-from relmap.ingest.sniff import Table
+from relmap.ingest.sniff import Table, header_key
 from relmap.model import PARSED_COLUMNS, ParsedFile, Problem
 
 # Every date spelling seen in LinkedIn files and their Excel re-saves (English month names).
@@ -75,10 +75,10 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
-    """Cleaned text of the first column called one of ``names`` (NaN where empty)."""
+    """Cleaned text of the first column called one of ``names`` (any spelling; NaN where empty)."""
     index = table.column_index()
     for name in names:
-        i = index.get(name)
+        i = index.get(header_key(name))
         if i is not None:
             return _clean(frame[i])
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -130,7 +130,7 @@ def _result(path: str, kind: str, layout: str, records: pd.DataFrame, content_ha
 
 def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) -> str:
     """Name the vintage from the header, the preamble and the date spelling."""
-    if "current company" in index or "current position" in index:
+    if "currentcompany" in index or "currentposition" in index:
         base = "2016-2017"
     elif "url" in index:
         base = "2023+"
@@ -266,7 +266,8 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
             if touch is not None and (entry["last_touch"] is None or touch > entry["last_touch"]):
                 entry["last_touch"] = touch
     records = pd.DataFrame(list(per.values()), columns=PARSED_COLUMNS["linkedin_messages"])
-    layout = "2023+" if "attachments" in table.column_index() else "2018-2023"
+    index = table.column_index()
+    layout = "2023+" if "attachments" in index else "2018-2023" if "conversationid" in index else "2018"
     return _result(path, "linkedin_messages", layout, records, content_hash, len(raw), problems=problems)
 
 

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from relmap.model import RejectedFile
 
-#: kind -> alternative marker sets (lowercase header cells); a header matching every
+#: kind -> alternative marker sets (header keys, see ``header_key``); a header matching every
 #: cell of one set is that kind. When several kinds match, the largest matching set wins.
 KIND_MARKERS: dict[str, list[frozenset[str]]] = {
-    "linkedin_connections": [frozenset({"first name", "last name", "connected on"})],
-    "linkedin_invitations": [frozenset({"from", "to", "sent at", "direction"})],
-    "linkedin_messages": [frozenset({"conversation id", "from", "to", "date"})],
-    "linkedin_positions": [frozenset({"company name", "title", "started on", "finished on"})],
-    "linkedin_profile": [frozenset({"first name", "last name", "headline"})],
+    "linkedin_connections": [frozenset({"firstname", "lastname", "connectedon"})],
+    "linkedin_invitations": [frozenset({"from", "to", "sentat", "direction"})],
+    # 2019+ messages.csv; the 2018 archive's Messages.csv has no conversation id or profile URLs.
+    "linkedin_messages": [frozenset({"conversationid", "from", "to", "date"}),
+                          frozenset({"from", "to", "date", "content", "direction"})],
+    "linkedin_positions": [frozenset({"companyname", "title", "startedon", "finishedon"})],
+    "linkedin_profile": [frozenset({"firstname", "lastname", "headline"})],
 }
 
 #: How many lines may precede the header (preambles are 3 lines; Excel may add a few).
@@ -35,11 +38,21 @@ _DELIMITERS = (",", ";", "\t")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
+def header_key(cell: object) -> str:
+    """A header cell as a lookup key: lowercase letters and digits only, so re-saved headers
+    such as ``FirstName``, ``first_name`` or ``"Connected On "`` match ``First Name``.
+
+    >>> header_key(" Connected On"), header_key("FirstName"), header_key("\ufeffE-mail_Address")
+    ('connectedon', 'firstname', 'emailaddress')
+    """
+    return re.sub(r"[^0-9a-z]", "", str(cell or "").lower())
+
+
 def register_kind(kind: str, *marker_sets: set[str]) -> None:
-    """Teach detection a kind: each marker set is lowercase header cells that identify it."""
+    """Teach detection a kind: each marker set is header cells (any spelling) that identify it."""
     rules = KIND_MARKERS.setdefault(kind, [])
     for markers in marker_sets:
-        rules.append(frozenset(m.strip().lower() for m in markers))
+        rules.append(frozenset(header_key(m) for m in markers))
 
 
 @dataclass
@@ -59,10 +72,10 @@ class Table:
     lines: list[int]
 
     def column_index(self) -> dict[str, int]:
-        """Lowercase header cell -> column position (the first one when names repeat)."""
+        """Header key (``header_key``) -> column position (the first one when names repeat)."""
         index: dict[str, int] = {}
         for i, cell in enumerate(self.header):
-            index.setdefault(cell.strip().lower(), i)
+            index.setdefault(header_key(cell), i)
         return index
 
 
@@ -130,9 +143,34 @@ def _records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     return rows, lines
 
 
+def unwrap_quoted_rows(rows: list[list[str]], delimiter: str, width: int) -> list[list[str]]:
+    """Split rows that a spreadsheet re-save wrapped whole in quotes (one cell holding the
+    line, e.g. ``"Ann,Lee,,""Acme, Inc."",CTO,07 May 2021"``) back into their cells.
+
+    Only one-cell rows of a table at least three columns wide are touched, and only when
+    the cell splits into more than one field.
+
+    >>> unwrap_quoted_rows([['Ann,Lee, "Acme, Inc.",01 Jan 2024'], ['x']], ",", 4)
+    [['Ann', 'Lee', 'Acme, Inc.', '01 Jan 2024'], ['x']]
+    """
+    if width < 3:
+        return rows
+    out = []
+    for row in rows:
+        if len(row) == 1 and delimiter and delimiter in row[0]:
+            try:
+                inner = list(csv.reader([row[0]], delimiter=delimiter, skipinitialspace=True))
+            except csv.Error:
+                inner = []
+            if len(inner) == 1 and len(inner[0]) > 1:
+                row = inner[0]
+        out.append(row)
+    return out
+
+
 def _header_kind(row: list[str]) -> tuple[str | None, int]:
     """The kind a header row matches and the size of the matching marker set (0: none)."""
-    cells = {c.strip().lower() for c in row}
+    cells = {header_key(c) for c in row}
     best: tuple[str | None, int] = (None, 0)
     for kind, rules in KIND_MARKERS.items():
         for markers in rules:
@@ -192,7 +230,8 @@ def _table(name: str, text: str, encoding: str, delimiter: str, known: bool) -> 
         raise RejectedFile(f"{name} has no header row in its first {HEADER_SEARCH_ROWS} lines; "
                            "upload the file as exported, with its header row.")
     header = [c.strip().lstrip("\ufeff") for c in rows[idx]]
-    return Table(name, encoding, delimiter, header, lines[idx], rows[idx + 1:], lines[idx + 1:])
+    data = unwrap_quoted_rows(rows[idx + 1:], delimiter, len(header))
+    return Table(name, encoding, delimiter, header, lines[idx], data, lines[idx + 1:])
 
 
 def detect_kind(table: Table) -> str | None:
