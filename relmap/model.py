@@ -310,6 +310,11 @@ class RejectedFile(Exception):
     """
 
 
+class MappingNeeded(RejectedFile):
+    """A CRM or referrals table whose required field no column is recognised as holding:
+    a column mapping (``--map``, or the Upload page's mapping step) can read it."""
+
+
 class UnknownKind(RejectedFile):
     """The file is not a kind relmap reads (no known header). A plain upload is rejected;
     an archive skips such members (a LinkedIn export holds dozens relmap has no use for)."""

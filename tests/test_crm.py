@@ -235,3 +235,21 @@ def test_company_cell_holding_a_domain_matches_the_account(sqlite_store):
     names = dict(zip(frames.companies.company_id, frames.companies.company_name))
     assert sorted(names[c] for c in frames.crm_contacts.company_id) == ["Globex Corporation", "Initech, LLC"]
     assert len(frames.companies) == 5
+
+
+def test_needs_mapping_only_for_files_the_aliases_do_not_read():
+    from relmap.ingest import mapping
+
+    waiting = {p.name for p in sorted(CRM.iterdir()) if mapping.needs_mapping(p.name, p.read_bytes())}
+    assert waiting == {"unknown_contacts.csv"}
+    assert not mapping.needs_mapping("junk.csv", b"\x00\x01 not a csv at all")
+    assert not mapping.needs_mapping("empty.csv", b"Foo,Bar\n")
+    intro = b"Introduced By,Person,When,Context\nAda Byron,Bob Smith,2024-02-01,dinner\n"
+    proposal = mapping.propose("intro.csv", intro)
+    assert proposal.kind == "referrals"
+    assert proposal.mapping == {"Introduced By": "referrer", "Person": "referred", "When": "referred_on",
+                                "Context": "note"}  # "Person" is close to the alias "referred person"
+    parsed = mapping.read_with_mapping("intro.csv", intro, "referrals", proposal.mapping)
+    assert parsed.frame[["referrer", "referred", "note"]].values.tolist() == [["Ada Byron", "Bob Smith", "dinner"]]
+    with pytest.raises(RejectedFile, match="referred"):
+        mapping.read_with_mapping("intro.csv", intro, "referrals", {**proposal.mapping, "Person": "ignore"})

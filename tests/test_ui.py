@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dash_data import FIRST, connections, load_two_snapshots
+from tests.dash_data import CRM_ACCOUNTS, FIRST, connections, load_two_snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -217,13 +217,6 @@ def test_data_page_history_and_delete(loaded):
     assert len(at.dataframe[0].value) == 2
 
 
-def test_data_page_bad_mapping_is_explained(loaded):
-    from relmap.ui.data import parse_mapping
-
-    mapping, errors = parse_mapping("Acct Name=name\nnonsense\n")
-    assert mapping == {"Acct Name": "name"} and errors == ["line 2: 'nonsense' is not COLUMN=field"]
-
-
 @pytest.fixture
 def real(db):
     """A store with LinkedIn snapshots and a CRM export; pages use the real insights."""
@@ -317,3 +310,66 @@ def test_data_page_referral_form_needs_both_people(db):
     at.button[[b.label for b in at.button].index("Add referral")].click().run()
     assert not at.exception
     assert "needs both the referrer and the referred" in at.error[0].value
+
+
+def _frame_with(at: AppTest, column: str):
+    [frame] = [d.value for d in at.dataframe if column in d.value.columns]
+    return frame
+
+
+def _map_key(prefix: str, data: bytes) -> str:
+    import hashlib
+
+    return f"{prefix}-map-{hashlib.sha256(data).hexdigest()[:12]}"
+
+
+@pytest.mark.parametrize("module", ["upload", "data"])
+def test_unknown_crm_layout_is_mapped_previewed_and_imported(db, module):
+    from relmap.store import Store
+
+    prefix = "upload" if module == "upload" else "data"
+    unknown = (ROOT / "tests" / "fixtures" / "crm" / "unknown_contacts.csv").read_bytes()
+    at = _page(module).run()
+    at.file_uploader[0].upload("Connections.csv", connections(FIRST), "text/csv")
+    at.file_uploader[0].upload("contacts <b>x</b>.csv", unknown, "text/csv")
+    at.text_input(key=f"{prefix}-owner").input("Sam Rep")
+    at.run()
+    at.button(key=f"{prefix}-go").click().run()
+    assert not at.exception
+    # The recognised LinkedIn file imported at once; the CRM file waits for its mapping.
+    assert list(_frame_with(at, "records stored")["status"]) == ["imported"]
+    key = _map_key(prefix, unknown)
+    assert at.selectbox(key=f"{key}-kind").value == "crm_contacts"
+    proposed = {at.selectbox(key=f"{key}-crm_contacts-{i}").label: at.selectbox(key=f"{key}-crm_contacts-{i}").value
+                for i in range(5)}
+    assert proposed == {"Contact Person": "full_name", "Mail Address": "email", "Company": "account_name",
+                        "Job Title": "title", "Relationship": "ignore"}
+    preview = _frame_with(at, "first_name")
+    assert list(preview["first_name"]) == ["Maria", "Tom"] and "role" not in preview.columns
+    at.selectbox(key=f"{key}-crm_contacts-4").set_value("role").run()  # Relationship holds the buying role
+    preview = _frame_with(at, "first_name")
+    assert list(preview["role"]) == ["champion", "economic_buyer"]
+    assert "--map Relationship=role" in at.code[0].value
+    at.button(key=f"{key}-go").click().run()
+    assert not at.exception
+    summary = _frame_with(at, "records stored")
+    assert list(summary["status"]) == ["imported", "imported"]
+    assert list(summary["kind"]) == ["linkedin_connections", "crm_contacts"]
+    assert int(summary["records stored"].iloc[1]) == 2
+    assert not [s for s in at.selectbox if s.key and s.key.startswith(key)]  # the mapping step is done
+    store = Store(db)
+    frames = store.load_frames()
+    names = frames.people.set_index("person_id")["full_name"]
+    roles = {names[p]: r for p, r in zip(frames.crm_contacts["person_id"], frames.crm_contacts["role"], strict=True)}
+    assert roles == {"Maria Garcia": "champion", "Tom Baker": "economic_buyer"}
+    store.engine.dispose()
+
+
+def test_recognised_crm_file_imports_without_mapping_step(db):
+    at = _page("upload").run()
+    at.file_uploader[0].upload("accounts.csv", CRM_ACCOUNTS, "text/csv")
+    at.run()
+    at.button(key="upload-go").click().run()
+    assert not at.exception
+    assert list(_frame_with(at, "records stored")["kind"]) == ["crm_accounts"]
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("upload-map-")]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from relmap import identity
 from relmap.ingest.sniff import Table, decode
-from relmap.model import PARSED_COLUMNS, ParsedFile, Problem, RejectedFile
+from relmap.model import PARSED_COLUMNS, MappingNeeded, ParsedFile, Problem, RejectedFile
 
 CRM_KINDS = ("crm_accounts", "crm_contacts", "crm_opportunities")
 
@@ -275,7 +275,7 @@ def _check_required(name: str, kind: str, cols: dict[int, str]) -> None:
     for options in REQUIRED[kind]:
         if not present & set(options):
             field_name = "full_name" if kind == "crm_contacts" else options[0]
-            raise RejectedFile(
+            raise MappingNeeded(
                 f"{name}: no column holds the {kind.removeprefix('crm_').rstrip('s')} {field_name.replace('_', ' ')}; "
                 f"say which one does with --map \"Column={field_name}\" (or pick it on the Upload page).")
 

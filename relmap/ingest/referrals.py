@@ -15,7 +15,7 @@ import pandas as pd
 from relmap import identity
 from relmap.ingest.crm import norm_header, parse_dates, split_name
 from relmap.ingest.sniff import Table
-from relmap.model import PARSED_COLUMNS, ParsedFile, Problem, RejectedFile
+from relmap.model import PARSED_COLUMNS, MappingNeeded, ParsedFile, Problem
 
 ALIASES: dict[str, list[str]] = {
     "referrer": ["referrer", "referredby", "introducer", "introducedby", "referrername", "source", "from"],
@@ -25,6 +25,8 @@ ALIASES: dict[str, list[str]] = {
     "referred_on": ["date", "referredon", "referraldate", "introducedon", "when"],
     "note": ["note", "notes", "comment", "comments", "context", "description"],
 }
+
+_IGNORE = {"", "ignore", "skip", "none", "-"}
 
 #: Headers that make a table a referrals file on their own.
 MARKERS = {"referrer", "referredby", "introducer", "introducedby"}
@@ -70,9 +72,11 @@ def parse(path: str, table: Table, content_hash: str, mapping: dict[str, str] | 
         idx = [i for i, h in enumerate(table.header) if norm_header(h) == norm_header(column)]
         if idx and field_name in ALIASES:
             cols[field_name] = idx[0]
+        elif idx and field_name.strip().lower() in _IGNORE:  # the user says this column is not data
+            cols = {f: i for f, i in cols.items() if i not in idx}
     for needed in ("referrer", "referred"):
         if needed not in cols:
-            raise RejectedFile(f"{table.name}: no column holds the {needed}; say which one does with "
+            raise MappingNeeded(f"{table.name}: no column holds the {needed}; say which one does with "
                                f"--map \"Column={needed}\".")
 
     def cell(row: list[str], field_name: str) -> str | None:

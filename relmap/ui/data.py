@@ -1,4 +1,4 @@
-"""Data: uploads (with CRM column mapping), import history with problems, delete a
+"""Data: uploads (with the CRM column-mapping step), import history with problems, delete a
 snapshot, forget a person."""
 
 from __future__ import annotations
@@ -12,23 +12,8 @@ import streamlit as st
 
 from relmap.importer import add_referral
 from relmap.ui.common import get_store, md_escape
-from relmap.ui.upload import import_uploads, show_results
-
-
-def parse_mapping(text: str) -> tuple[dict[str, str], list[str]]:
-    """``COLUMN=field`` lines -> (mapping, errors naming the bad lines)."""
-    mapping: dict[str, str] = {}
-    errors = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        if "=" not in line:
-            errors.append(f"line {number}: {line!r} is not COLUMN=field")
-            continue
-        column, field = (part.strip() for part in line.split("=", 1))
-        mapping[column] = field
-    return mapping, errors
+from relmap.ui.mapping import mapping_step
+from relmap.ui.upload import import_uploads, show_results, start_import
 
 
 def _history(store) -> pd.DataFrame:
@@ -48,20 +33,15 @@ def page() -> None:
     """The Data page."""
     st.title("Data")
     store = get_store()
-    with st.expander("Upload files", expanded=store.is_empty()):
+    busy = bool(st.session_state.get("data-pending") or st.session_state.get("data-results"))
+    with st.expander("Upload files", expanded=store.is_empty() or busy):
         files = st.file_uploader("Drag several files or a zip", accept_multiple_files=True, key="data-files")
         c1, c2 = st.columns(2)
         owner = c1.text_input("Rep name (for LinkedIn exports)", key="data-owner").strip()
         as_of = c2.date_input("As-of date", value=None, key="data-as-of")
-        mapping_text = st.text_area("CRM column mapping (optional), one COLUMN=field per line, e.g. "
-                                    "`Acct Name=name`", key="data-mapping", height=80)
         if st.button("Import", key="data-go", disabled=not files):
-            mapping, errors = parse_mapping(mapping_text)
-            if errors:
-                st.error("Fix the column mapping: " + "; ".join(errors))
-            else:
-                st.session_state["data-results"] = import_uploads(
-                    [(f.name, f.getvalue()) for f in files], owner, as_of, mapping or None)
+            start_import("data", [(f.name, f.getvalue()) for f in files], owner, as_of)
+        mapping_step("data", import_uploads, owner, as_of)
         if st.session_state.get("data-results"):
             show_results(st.session_state["data-results"])
 

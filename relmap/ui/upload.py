@@ -10,17 +10,19 @@ import streamlit as st
 from relmap.importer import import_bytes
 from relmap.model import FileResult, Problem
 from relmap.ui.common import get_store
+from relmap.ui.mapping import mapping_step, split_uploads
 
 
 def import_uploads(files: list[tuple[str, bytes]], owner: str | None, as_of: date | None,
-                   mapping: dict[str, str] | None = None) -> list[FileResult]:
+                   mapping: dict[str, str] | None = None, kind: str | None = None) -> list[FileResult]:
     """Import ``(name, bytes)`` uploads; never raises (a failure becomes a rejected result)."""
     store = get_store()
     results: list[FileResult] = []
     progress = st.progress(0.0, text="Importing…") if files else None
     for i, (name, data) in enumerate(files):
         try:
-            results.extend(import_bytes(store, name, data, owner=owner or None, as_of=as_of, mapping=mapping))
+            results.extend(import_bytes(store, name, data, owner=owner or None, as_of=as_of, mapping=mapping,
+                                        kind=kind))
         except Exception as exc:  # a page never shows a traceback
             results.append(FileResult(path=name, kind="unknown", status="rejected", problems=[
                 Problem(0, f"{name}: could not be imported ({exc.__class__.__name__}); nothing from it was "
@@ -57,6 +59,15 @@ def show_results(results: list[FileResult]) -> None:
         st.dataframe(problems, hide_index=True, width="stretch", key="upload-problems")
 
 
+def start_import(prefix: str, files: list[tuple[str, bytes]], owner: str | None, as_of: date | None) -> None:
+    """Import the files relmap reads as they are; the others wait for a column mapping."""
+    direct, pending = split_uploads(files)
+    st.session_state[f"{prefix}-results"] = import_uploads(direct, owner, as_of)
+    st.session_state[f"{prefix}-pending"] = pending
+    if pending:
+        st.info(f"{len(pending)} file(s) need their columns mapped before import: see below.")
+
+
 def page() -> None:
     """The Upload page."""
     st.title("Upload exports")
@@ -69,7 +80,8 @@ def page() -> None:
     as_of = col2.date_input("As-of date (export date)", value=None, key="upload-as-of",
                             help="Empty: the date found in the file or archive name, else today.")
     if st.button("Import", type="primary", key="upload-go", disabled=not files):
-        st.session_state["upload-results"] = import_uploads([(f.name, f.getvalue()) for f in files], owner, as_of)
+        start_import("upload", [(f.name, f.getvalue()) for f in files], owner, as_of)
+    mapping_step("upload", import_uploads, owner, as_of)
     results = st.session_state.get("upload-results")
     if results:
         show_results(results)
