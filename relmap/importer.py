@@ -17,6 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import sys
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -139,6 +142,7 @@ def _import_parsed(store: Store, parsed: ParsedFile, owner: str | None, as_of: d
             ctx = WriteContext(store=store, conn=conn, snapshot_id=snapshot_id, as_of=snapshot_as_of,
                                rep_id=rep_id)
             records = WRITERS[parsed.kind](ctx, parsed)
+            _test_pause()
             result.problems.extend(ctx.problems)
             store.update_snapshot(conn, snapshot_id, records_imported=records,
                                   problems=[p.as_dict() for p in result.problems])
@@ -157,6 +161,17 @@ def _import_parsed(store: Store, parsed: ParsedFile, owner: str | None, as_of: d
         return result
     log.info("imported %s: %d rows read, %d records", parsed.kind, parsed.rows_read, result.records_imported)
     return result
+
+
+def _test_pause() -> None:
+    """Test hook for crash and concurrency tests (tests/test_crash.py, tests/test_concurrency.py):
+    with ``RELMAP_TEST_SLOW_IMPORT=<seconds>`` an import announces on stderr that it is inside
+    its write transaction, rows written but not committed, and sleeps there, so a test can
+    SIGKILL it at that exact point or overlap it with other processes. Unset: does nothing."""
+    seconds = os.environ.get("RELMAP_TEST_SLOW_IMPORT")
+    if seconds:
+        print("relmap-test: inside the import transaction", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
 
 
 # --- identity resolution against the store ---------------------------------------------

@@ -35,6 +35,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
     text,
     union,
@@ -162,6 +163,8 @@ class Store:
     # --- schema ------------------------------------------------------------------
 
     def _create_schema(self) -> None:
+        if self._schema_is_current():
+            return  # opening an existing store never waits for a writer
         with self.write() as conn:
             metadata.create_all(conn, checkfirst=True)
             stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
@@ -172,6 +175,14 @@ class Store:
                     f"The store was written by a newer relmap (schema {stored}, this one knows "
                     f"{SCHEMA_VERSION}); upgrade relmap or point --db at another store."
                 )
+
+    def _schema_is_current(self) -> bool:
+        """Every table exists and the stored schema version is this relmap's (read only)."""
+        with self.read() as conn:
+            if not set(metadata.tables) <= set(inspect(conn).get_table_names()):
+                return False
+            stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            return stored is not None and int(stored) == SCHEMA_VERSION
 
     def generation(self) -> int:
         """A counter bumped by changes that keep every snapshot (erasure, merges), so caches
