@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from relmap.ui.auth import gate
 from relmap.ui.nav import pages
 
 st.set_page_config(page_title="relmap", layout="wide")
-st.navigation(pages()).run()
+if gate():  # RELMAP_PASSWORD or an [auth] (OIDC) section: no page runs before login
+    st.navigation(pages()).run()

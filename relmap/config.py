@@ -34,3 +34,16 @@ MAX_ROWS = _int_env("RELMAP_MAX_ROWS", 1_000_000)
 MAX_ZIP_MEMBERS = _int_env("RELMAP_MAX_ZIP_MEMBERS", 500)
 MAX_ZIP_RATIO = _int_env("RELMAP_MAX_ZIP_RATIO", 100)
 MAX_ZIP_EXPANDED_BYTES = _int_env("RELMAP_MAX_ZIP_EXPANDED_BYTES", 1024 * 1024 * 1024)
+
+
+# Serving a team (read on every page run, so a change applies without a restart).
+def shared_password() -> str | None:
+    """The team password the dashboard asks for (``RELMAP_PASSWORD``); None = no password form."""
+    return os.environ.get("RELMAP_PASSWORD") or None
+
+
+def allowed_emails() -> list[str]:
+    """With Streamlit's OIDC login: who may get in (``RELMAP_ALLOWED_EMAILS``: comma-separated
+    addresses and ``@domain`` entries); empty = anyone the identity provider logs in."""
+    raw = os.environ.get("RELMAP_ALLOWED_EMAILS", "")
+    return [e.strip().lower() for e in raw.split(",") if e.strip()]
