@@ -254,3 +254,18 @@ def test_data_page_offers_a_backup_download(tmp_path, monkeypatch):
     assert len(buttons) == 1
     assert buttons[0].proto.deferred_file_id, "the backup is made on click, not on every rerun"
     assert any("export --format archive" in c.value for c in at.caption)
+
+
+def test_upload_page_restores_a_backup_into_an_empty_store(tmp_path, monkeypatch, small_backup):
+    from streamlit.testing.v1 import AppTest
+
+    url = f"sqlite:///{tmp_path / 'ui.db'}"
+    monkeypatch.setenv("RELMAP_DATABASE_URL", url)
+    at = AppTest.from_string("from relmap.ui.upload import page\npage()\n", default_timeout=60).run()
+    at.file_uploader[0].upload("relmap-backup.zip", small_backup, "application/zip")
+    at.run()
+    at.button(key="upload-go").click().run()
+    assert not at.exception
+    summary = at.dataframe[0].value
+    assert list(summary["kind"]) == ["relmap_backup"] and list(summary["status"]) == ["imported"]
+    assert Store(url).table_counts()["snapshots"] == 3
