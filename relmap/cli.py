@@ -95,6 +95,8 @@ def _add_report(sub) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from relmap.export import export
 
+    if args.format == "archive":
+        return _export_archive(args)
     store = open_store(args.db)
     try:
         n = export(store.load_frames(args.as_of), args.format, args.out, args.as_of, table=args.table)
@@ -105,11 +107,37 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_archive(args: argparse.Namespace) -> int:
+    """``export --format archive``: a backup zip of the whole store (``relmap.backup``)."""
+    import time
+    from pathlib import Path
+
+    from relmap.backup import write_backup
+
+    if args.as_of:
+        print("error: a backup holds the whole store; drop --as-of.", file=sys.stderr)
+        return 2
+    store = open_store(args.db)
+    start = time.perf_counter()
+    try:
+        manifest = write_backup(store, args.out)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; choose another --out path", file=sys.stderr)
+        return 1
+    rows = sum(t["rows"] for t in manifest["tables"])
+    size = Path(args.out).stat().st_size
+    print(f"wrote backup {args.out}: {rows} rows in {len(manifest['tables'])} tables, {size / 1024:.0f} KB "
+          f"in {time.perf_counter() - start:.1f} s; restore into an empty store with: "
+          f"python -m relmap import {args.out} --db NEW_URL")
+    return 0
+
+
 def _add_export(sub) -> None:
     from relmap.export import FORMATS, TABLES
 
-    p = sub.add_parser("export", help="export the relationship graph or a report table")
-    p.add_argument("--format", choices=FORMATS, required=True)
+    p = sub.add_parser("export", help="export the relationship graph or a report table, or back up the whole store")
+    p.add_argument("--format", choices=(*FORMATS, "archive"), required=True,
+                   help="csv, graphml, gexf; archive = a backup zip of the whole store (restore with import)")
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--table", choices=TABLES, default="edges", help="what a CSV holds (default: graph edges)")
     p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")

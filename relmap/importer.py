@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection
 
-from relmap import identity
+from relmap import backup, identity
 from relmap.ingest import parse_bytes
 from relmap.ingest.referrals import classify_party
 from relmap.model import PARSED_COLUMNS, FileResult, ParsedFile, Problem, RejectedFile
@@ -98,7 +98,16 @@ def import_paths(store: Store, paths: Iterable[str | Path], owner: str | None = 
 def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
                  as_of: date | None = None, kind: str | None = None,
                  mapping: dict[str, str] | None = None, is_demo: bool = False) -> list[FileResult]:
-    """Import one uploaded file (or archive); returns one ``FileResult`` per stored file."""
+    """Import one uploaded file (or archive); returns one ``FileResult`` per stored file.
+
+    A relmap backup (``export --format archive``), recognised by its manifest, is restored
+    whole into an empty store instead (``relmap.backup.restore_backup``)."""
+    if backup.is_backup(data):
+        if kind:
+            return [FileResult(path=name, kind=backup.KIND, status="rejected", problems=[Problem(0, (
+                f"{Path(name).name} is a relmap backup: it restores the whole store, so --kind ({kind}) cannot "
+                "apply to it; drop --kind."))])]
+        return [backup.restore_backup(store, name, data)]
     try:
         parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping)
     except RejectedFile as exc:

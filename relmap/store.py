@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -31,6 +31,7 @@ from sqlalchemy import (
     Date,
     Engine,
     Integer,
+    Table,
     bindparam,
     create_engine,
     event,
@@ -81,6 +82,14 @@ _CHUNK = 900  # bound parameters per IN (...) query, under SQLite's limit
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message says what to do."""
+
+
+class StoreNotEmpty(StoreError):
+    """A restore needs an empty store; ``held`` maps the tables that have rows to their counts."""
+
+    def __init__(self, held: dict[str, int]):
+        self.held = held
+        super().__init__(f"the store is not empty ({', '.join(f'{n} {t}' for t, n in held.items())})")
 
 
 def _make_engine(url: str) -> Engine:
@@ -722,6 +731,51 @@ class Store:
         finally:
             raw.close()
 
+    # --- backup and restore (relmap.backup writes and reads the zip) ---------------------------
+
+    def dump_tables(self, sink: Callable[[Table, Iterator[dict]], None]) -> None:
+        """Hand every table's rows to ``sink(table, rows)``: tables in dependency order
+        (``metadata.sorted_tables``), rows as dicts ordered by primary key, all read from one
+        consistent snapshot (REPEATABLE READ on PostgreSQL; one WAL read transaction on SQLite)."""
+        with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                for table in metadata.sorted_tables:
+                    query = select(table).order_by(*table.primary_key.columns).execution_options(yield_per=2000)
+                    result = conn.execute(query)
+                    sink(table, (dict(row) for row in result.mappings()))
+
+    def restore_tables(self, batches: Iterable[tuple[Table, list[dict]]]) -> int:
+        """Insert ``(table, rows)`` batches, ids included, into this store when it is empty, in
+        one transaction; returns the rows inserted. ``meta`` is replaced by the batches' rows.
+        On PostgreSQL each id sequence is moved past the restored ids.
+
+        Raises ``StoreNotEmpty`` (nothing written) when any table but ``meta`` holds rows; any
+        error while inserting rolls the whole restore back."""
+        with self.write() as conn:
+            held = {t.name: n for t in metadata.sorted_tables if t is not meta
+                    and (n := conn.execute(select(func.count()).select_from(t)).scalar())}
+            if held:
+                raise StoreNotEmpty(held)
+            conn.execute(meta.delete())
+            total = 0
+            for table, rows in batches:
+                if rows:
+                    conn.execute(table.insert(), rows)
+                    total += len(rows)
+            if not self.is_sqlite:
+                for table in metadata.sorted_tables:
+                    pk = list(table.primary_key.columns)
+                    if len(pk) == 1 and isinstance(pk[0].type, Integer):
+                        conn.execute(
+                            text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                                 f"COALESCE(MAX({pk[0].name}), 1), MAX({pk[0].name}) IS NOT NULL) FROM {table.name}"))
+            stored = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            if stored is None:
+                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        return total
+
     # --- reading -------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
@@ -797,8 +851,15 @@ class Store:
                 "champion_marks": select(champion_marks.c.person_id, champion_marks.c.company_id,
                                          champion_marks.c.note, champion_marks.c.marked_on),
             }
+            order = {"reps": reps, "people": people, "companies": companies, "snapshots": snapshots,
+                     "employments": employments, "relationships": relationships, "referrals": referrals,
+                     "crm_accounts": crm_accounts, "crm_contacts": crm_contacts,
+                     "crm_opportunities": crm_opportunities, "champion_marks": champion_marks}
             out = {}
             for name, query in queries.items():
+                # Rows in id order: insights break ties by row order, so both backends (and a
+                # restored backup) give the same report.
+                query = query.order_by(order[name].c.id)
                 frame = _frame(conn.execute(query), FRAME_COLUMNS[name])
                 out[name] = frame[FRAME_COLUMNS[name]]
             return Frames(**out)

@@ -53,3 +53,14 @@ def sqlite_store(tmp_path) -> Store:
     s = Store(f"sqlite:///{tmp_path / 'relmap.db'}")
     yield s
     s.engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real `streamlit run app.py` on localhost with an empty SQLite store; yields its URL
+    (browser tests: skips without Chromium/Playwright, fails so in CI)."""
+    from tests.browser import need_browser, streamlit_server
+
+    need_browser()
+    with streamlit_server(tmp_path / "e2e.db", tmp_path / "streamlit.log") as url:
+        yield url

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.dash_data import CRM_ACCOUNTS, FIRST, connections, load_two_snapshots
+from tests.ui_helpers import map_elements, map_html
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,9 +31,8 @@ def _text(at: AppTest) -> str:
 
 
 def _iframe(at: AppTest) -> str:
-    frames = at.get("iframe")
-    assert len(frames) == 1, "the map iframe is missing"
-    return frames[0].proto.srcdoc
+    assert len(map_elements(at)) == 1, "the map is missing"
+    return map_html(at)
 
 
 def test_app_router_opens_on_empty_store(db):
@@ -184,7 +184,7 @@ def test_account_page(loaded):
     assert at.selectbox(key="account-name").value == "ACME"
     assert {m.label: m.value for m in at.metric}["Risk"] == "high (82)"
     assert "Bob Smith" in _text(at) and "champion Joe X left for Initech" in _text(at)
-    assert len(at.get("iframe")) == 1
+    assert len(map_elements(at)) == 1
     assert "left ACME for Initech" in " ".join(at.dataframe[-1].value["sentence"])  # insights timeline
 
 
@@ -196,7 +196,7 @@ def test_person_page_history_and_known_by(loaded):
     history = at.dataframe[0].value
     assert list(history["company"]) == ["Globex", "Globex", "Globex"]  # two of Sam's snapshots, one of Kim's
     assert sorted(at.dataframe[1].value["rep"]) == ["Kim Rep", "Sam Rep"]
-    assert len(at.get("iframe")) == 1
+    assert len(map_elements(at)) == 1
 
 
 def test_team_map_and_drill_down(loaded):
@@ -373,3 +373,23 @@ def test_recognised_crm_file_imports_without_mapping_step(db):
     assert not at.exception
     assert list(_frame_with(at, "records stored")["kind"]) == ["crm_accounts"]
     assert not [s for s in at.selectbox if s.key and s.key.startswith("upload-map-")]
+
+
+def test_map_selection_opens_the_person_page_with_filters(loaded):
+    """The selection beside the map (the click's fallback) switches to the Person page, keeping
+    the shared owner filter in the URL."""
+    script = ("import streamlit as st\nfrom relmap.ui.nav import page_object\n"
+              "st.navigation([page_object('account'), page_object('person')]).run()\n")
+    at = AppTest.from_string(script, default_timeout=60)
+    at.query_params["account"] = "ACME"
+    at.query_params["owner"] = "Sam Rep"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Account"
+    pick = at.selectbox(key="account-map-open")
+    ada = next(v for v in pick.options if v == "Person: Ada Byron")
+    pick.select(ada).run()
+    assert not at.exception
+    assert at.title[0].value == "Person"
+    assert at.selectbox(key="person-name").value == "Ada Byron"
+    assert dict(at.query_params) == {"owner": "Sam Rep", "person": "Ada Byron"}

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from relmap.demo import load_demo
 from relmap.store import Store
+from tests.ui_helpers import map_html
 
 PAGES = ["overview", "champions", "at_risk", "account", "person", "map", "team_map", "data", "upload"]
 
@@ -66,7 +67,7 @@ def test_demo_account_map_shows_the_move(demo_db):
     at.query_params["account"] = "Kestrel Foods"
     at.run()
     assert not at.exception
-    page = at.get("iframe")[0].proto.srcdoc
+    page = map_html(at)
     assert "moved: Joe Whitfield" in page and "Account map: Kestrel Foods" in page
     assert "Joe Whitfield" in " ".join(at.dataframe[-1].value.astype(str).agg(" ".join, axis=1))
 

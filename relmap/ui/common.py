@@ -79,16 +79,6 @@ def load_demo() -> None:
         st.error(f"The demo could not be loaded ({exc.__class__.__name__}). Try `python -m relmap demo`.")
 
 
-def embed_html(page: str, height: int = 760) -> None:
-    """Show a self-contained HTML page (the map) in an iframe."""
-    if hasattr(st, "iframe"):
-        st.iframe(page, height=height)
-    else:  # older Streamlit
-        import streamlit.components.v1 as components
-
-        components.html(page, height=height, scrolling=False)
-
-
 def legend() -> None:
     """The map legend as page text (the map carries the same one inside)."""
     with st.expander("How to read the map", expanded=False):
@@ -220,11 +210,21 @@ def _map(url: str, version: tuple, as_of: date | None, kind: str, name: str, phy
     page, g = map_html(_frames(url, version, as_of), MapRequest(kind, name), risk=risk_by_company(report),
                        physics=physics)
     return {"html": page, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-            "omitted": g.graph.get("omitted")}
+            "omitted": g.graph.get("omitted"), "targets": _targets(g, _frames(url, version, as_of))}
+
+
+def _targets(g, frames: Frames) -> list[tuple[str, str, str]]:
+    """``(node id, "person" | "account", name)`` for the map's people and companies, by name."""
+    from relmap.ui.clickmap import node_target
+
+    people = frames.people.set_index("person_id")["full_name"].to_dict()
+    companies = frames.companies.set_index("company_id")["company_name"].to_dict()
+    found = [(str(n), *hit) for n in g.nodes if (hit := node_target(str(n), people, companies))]
+    return sorted(found, key=lambda t: (t[1], t[2].casefold()))
 
 
 def get_map(kind: str, name: str = "", as_of: date | None = None, physics: bool = False) -> dict:
-    """``{"html", "nodes", "edges", "omitted"}`` for one map view, cached until the data
+    """``{"html", "nodes", "edges", "omitted", "targets"}`` for one map view, cached until the data
     changes; raises ``relmap.graph.ViewNotFound`` for an unknown name."""
     store = get_store()
     return _map(store.url, data_version(store), as_of, kind, name, bool(physics))

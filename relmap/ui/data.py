@@ -1,5 +1,5 @@
-"""Data: uploads (with the CRM column-mapping step), import history with problems, delete a
-snapshot, forget a person."""
+"""Data: uploads (with the CRM column-mapping step), import history with problems, a backup
+download, delete a snapshot, forget a person."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from relmap.backup import backup_bytes
 from relmap.importer import add_referral
 from relmap.ui.common import get_store, md_escape
 from relmap.ui.mapping import mapping_step
@@ -62,6 +63,8 @@ def page() -> None:
         st.subheader("Problems in past imports")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data-problems")
 
+    backup_section(store)
+
     st.subheader("Delete a snapshot")
     labels = {int(r.id): f"#{r.id} {r.file} ({r.kind}, {r.rep or 'no rep'}, {r.as_of})" for r in history.itertuples()}
     chosen = st.selectbox("Snapshot", list(labels), format_func=labels.get, key="data-delete-pick")
@@ -89,6 +92,18 @@ def page() -> None:
                 st.error(exc.args[0])
             except Exception as exc:  # never a traceback on a page
                 st.error(f"Could not forget that person ({exc.__class__.__name__}).")
+
+
+def backup_section(store) -> None:
+    """A download of the whole store as a relmap backup zip (``relmap.backup``), made on click."""
+    st.subheader("Back up the store")
+    st.caption("A zip of every table with a manifest of checksums (the same as "
+               "`python -m relmap export --format archive --out FILE.zip`). It holds everyone's names and "
+               "contact details: keep it as safe as the store. Restore it into an empty store with "
+               "`python -m relmap import FILE.zip --db NEW_URL`, or upload it here when the store is empty.")
+    st.download_button("Download a backup", data=lambda: backup_bytes(store),
+                       file_name=f"relmap-backup-{date.today().isoformat()}.zip", mime="application/zip",
+                       key="data-backup", on_click="ignore")
 
 
 def referral_form(store) -> None:

@@ -7,7 +7,9 @@ from urllib.parse import quote
 import streamlit as st
 
 from relmap.graph import ViewNotFound
-from relmap.ui.common import embed_html, empty_state, get_frames, get_map, get_store, legend, md_escape
+from relmap.ui.clickmap import clickable_map
+from relmap.ui.common import empty_state, get_frames, get_map, get_store, legend, md_escape
+from relmap.ui.nav import open_detail
 from relmap.views import MapRequest
 
 _KINDS = {"Rep": "rep", "Company": "company", "Person": "person", "Team (by company)": "team"}
@@ -25,10 +27,18 @@ def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of
     except Exception as exc:  # never a traceback on a page
         st.error(f"The map could not be drawn ({exc.__class__.__name__}).")
         return
-    st.caption(f"{drawn['nodes']} nodes, {drawn['edges']} links")
+    st.caption(f"{drawn['nodes']} nodes, {drawn['edges']} links. Click a person or a company to open it.")
     if drawn["omitted"]:
         st.info(drawn["omitted"])
-    embed_html(drawn["html"])
+    targets = {nid: (kind, name) for nid, kind, name in drawn.get("targets") or []}
+    clicked = clickable_map(drawn["html"], key=f"{key}-click")
+    if clicked in targets:
+        open_detail(*targets[clicked])
+    pick = st.selectbox("Open a person/company from this map", [None, *targets], index=0, key=f"{key}-open",
+                        format_func=lambda nid: "—" if nid is None else
+                        f"{'Person' if targets[nid][0] == 'person' else 'Company'}: {targets[nid][1]}")
+    if pick is not None and pick in targets:
+        open_detail(*targets[pick])
     legend()
 
 
