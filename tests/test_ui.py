@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.dash_data import CRM_ACCOUNTS, FIRST, connections, load_two_snapshots
-from tests.ui_helpers import map_elements, map_html
+from tests.ui_helpers import dataframe, map_elements, map_html, page_links
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +54,9 @@ def test_upload_page_imports_and_shows_summary(db):
     assert list(summary["status"]) == ["imported"]
     assert int(summary["records stored"].iloc[0]) == 3
     assert "1 imported, 0 unchanged" in _text(at)
+    [status] = at.status  # progress while importing, then what happened per file
+    assert status.label == "Import finished: 1 stored or unchanged, 0 rejected" and status.state == "complete"
+    assert [t.value for t in status.text] == ["Connections.csv: imported, 3 records stored"]
     at.button(key="upload-go").click().run()  # same bytes again
     assert list(at.dataframe[0].value["status"]) == ["unchanged"]
 
@@ -91,7 +94,7 @@ def test_map_page_draws_the_map(db):
     assert not at.exception
     page = _iframe(at)
     assert '"label": "ACME' in page and "relmap-legend" in page and "cdnjs" not in page
-    assert any("(account?account=ACME)" in m.value for m in at.markdown)  # open the account from the map
+    assert ("account", {"account": "ACME"}) in [(p, q) for p, q, _ in page_links(at)]  # open it as an account
     at.radio(key="map-kind").set_value("Team (by company)").run()
     assert not at.exception
 
@@ -148,8 +151,17 @@ def test_overview_numbers_from_report(loaded):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["High-risk accounts"] == "1" and metrics["Single-threaded accounts"] == "1"
     assert metrics["ARR on single-threaded accounts"] == "50,000"
-    coverage = at.dataframe[0].value
+    coverage = dataframe(at, "rep", "contacts")
     assert dict(zip(coverage["rep"], coverage["contacts"], strict=True)) == {"Sam Rep": 3, "Kim Rep": 1}
+    assert dict(zip(coverage["rep"], coverage["accounts"], strict=True))["Kim Rep"] == "at-risk?owner=Kim+Rep"
+    links = {label: (path, query) for path, query, label in page_links(at)}
+    assert links["List high-risk accounts"] == ("at-risk", {"level": "high"})
+    assert links["List single-threaded accounts"] == ("at-risk", {"single": "1"})
+    assert links["Which accounts carry it"] == ("at-risk", {"single": "1"})
+    assert links["List this quarter's moves"][0] == "champions"
+    assert links["1 high"] == ("at-risk", {"level": "high"}) and links["1 low"] == ("at-risk", {"level": "low"})
+    changes = dataframe(at, "person", "to_company")  # the list behind the job changes chart
+    assert list(changes["person"]) == ["Joe X"]
 
 
 def test_at_risk_filters(loaded):
@@ -393,3 +405,91 @@ def test_map_selection_opens_the_person_page_with_filters(loaded):
     assert at.title[0].value == "Person"
     assert at.selectbox(key="person-name").value == "Ada Byron"
     assert dict(at.query_params) == {"owner": "Sam Rep", "person": "Ada Byron"}
+
+
+def test_shared_owner_filter_from_the_url(loaded):
+    """A shared link with ?owner= shows that owner's view on Overview and At-risk, and keeps
+    the owner in the URL."""
+    at = _page("overview")
+    at.query_params["owner"] = "Kim Rep"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="filter-owner").value == "Kim Rep"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["High-risk accounts"] == "0" and metrics["Single-threaded accounts"] == "0"
+    assert list(dataframe(at, "rep", "contacts")["rep"]) == ["Kim Rep"]
+    assert at.query_params["owner"] == "Kim Rep"
+    links = {label: (path, query) for path, query, label in page_links(at)}
+    assert links["List high-risk accounts"] == ("at-risk", {"level": "high", "owner": "Kim Rep"})
+
+    at = _page("at_risk")
+    at.query_params["owner"] = "Kim Rep"
+    at.run()
+    assert list(at.dataframe[0].value["account"]) == ["Globex"]
+    assert at.dataframe[0].value["open"].iloc[0] == "account?owner=Kim+Rep&account=Globex"
+
+
+def test_as_of_filter_from_the_url_reaches_every_page(loaded):
+    for module in ("overview", "champions", "at_risk", "account", "person", "map", "team_map"):
+        at = _page(module)
+        at.query_params["as_of"] = "2025-03-01"
+        at.run()
+        assert not at.exception, module
+        assert at.date_input(key="filter-as-of").value.isoformat() == "2025-03-01", module
+        assert at.query_params["as_of"] == "2025-03-01", module
+    at = _page("person")
+    at.query_params["as_of"] = "2025-03-01"
+    at.query_params["person"] = "Bob Smith"
+    at.run()
+    history = at.dataframe[0].value
+    assert len(history) == 1  # only Sam's January snapshot is on or before 2025-03-01
+
+
+def test_at_risk_filters_round_trip_through_the_url(loaded):
+    at = _page("at_risk")
+    at.query_params["level"] = "high,low"
+    at.query_params["status"] = "customer"
+    at.run()
+    assert at.multiselect(key="risk-level").value == ["high", "low"]
+    assert list(at.dataframe[0].value["account"]) == ["ACME"]
+    at.checkbox(key="risk-single").check().run()
+    assert at.query_params["single"] == "1" and at.query_params["status"] == "customer"
+    at.multiselect(key="risk-status").set_value([]).run()
+    assert "status" not in at.query_params
+    at.text_input(key="risk-table-filter").input("glob").run()
+    assert list(at.dataframe[0].value["account"]) == []  # single-threaded only: Globex is not
+    at.checkbox(key="risk-single").uncheck().run()
+    assert list(at.dataframe[0].value["account"]) == ["Globex"]
+
+
+def test_champions_since_link_from_the_overview(loaded):
+    at = _page("champions")
+    at.query_params["since"] = "2025-07-01"
+    at.run()
+    assert not at.exception
+    assert "Joe X" not in _text(at) and "0 of 1" in _text(at)
+    at = _page("champions")
+    at.query_params["since"] = "2025-04-01"
+    at.run()
+    assert "Joe X" in _text(at) and "1 of 1" in _text(at)
+
+
+def test_map_page_view_from_the_url(loaded):
+    at = _page("map")
+    at.query_params["owner"] = "Sam Rep"
+    at.run()
+    assert at.selectbox(key="map-rep").value == "Sam Rep" and at.query_params["rep"] == "Sam Rep"
+    at = _page("map")
+    at.query_params["company"] = "ACME"
+    at.run()
+    assert at.radio(key="map-kind").value == "Company" and "Account map: ACME" in _iframe(at)
+
+
+def test_download_neutralises_formulas():
+    import pandas as pd
+
+    from relmap.ui.common import safe_csv
+
+    rows = safe_csv(pd.DataFrame({"v": ["=SUM(A1)", "+1", "-2", "@x", "\tt", "\rr", "ok"]})).decode()
+    assert rows.splitlines()[1:6] == ["'=SUM(A1)", "'+1", "'-2", "'@x", "'\tt"]
+    assert "\n'\rr\n" in rows and rows.rstrip().endswith("ok")

@@ -14,7 +14,7 @@ from relmap.ui.common import (
     get_store,
     md_escape,
     pick_index,
-    remembered_filters,
+    shared_filters,
 )
 from relmap.ui.map import show_map
 from relmap.views import MapRequest, _join
@@ -52,7 +52,7 @@ def page() -> None:
     if get_store().is_empty():
         empty_state("account")
         return
-    _, as_of = remembered_filters()
+    _, as_of = shared_filters(get_frames())
     frames = get_frames(as_of)
     names = sorted(frames.companies["company_name"].dropna().astype(str).unique())
     wanted = st.query_params.get("account")

@@ -3,10 +3,13 @@ warm path into the company joined."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from relmap.ui.common import empty_state, get_frames, get_report, get_store, shared_filters, table
 from relmap.ui.common import md_escape as _md
+from relmap.ui.nav import page_link
 from relmap.views import _join, changes_table
 
 
@@ -20,9 +23,13 @@ def page() -> None:
     report = get_report(as_of)
     if report is None:
         return
-    moves = sorted(report.get("moved_champions") or [],
-                   key=lambda m: str((m.get("window") or [""])[-1] if isinstance(m.get("window"), list)
-                                     else m.get("when") or ""), reverse=True)
+    moves = sorted(report.get("moved_champions") or [], key=_when, reverse=True)
+    since = _since(st.query_params.get("since"))
+    if since and moves:
+        total = len(moves)
+        moves = [m for m in moves if _when(m) >= since.isoformat()]
+        st.caption(f"Moves seen since {since.isoformat()}: {len(moves)} of {total}.")
+        page_link(st, "champions", "Show every move", since="")
     if not moves:
         st.info("No champion has moved yet. Champions come from CRM contact roles (upload a CRM contacts "
                 "export on the Upload page); moves appear once a later snapshot shows a new employer.")
@@ -59,3 +66,16 @@ def _q(value: object) -> str:
 
     return quote(str(value or ""))
 
+
+
+def _when(move: dict) -> str:
+    """The end of a move's window (ISO date text), for sorting and the ``since`` filter."""
+    window = move.get("window")
+    return str((window or [""])[-1] if isinstance(window, list) else move.get("when") or "")
+
+
+def _since(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

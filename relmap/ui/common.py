@@ -111,19 +111,48 @@ def shared_filters(frames: Frames) -> tuple[str | None, date | None]:
     return (None if owner == "All reps" else owner), (as_of or None)
 
 
-def table(frame: pd.DataFrame, key: str, file_name: str) -> None:
-    """A sortable table with a CSV download (cells that spreadsheets run are neutralised)."""
-    st.dataframe(frame, hide_index=True, width="stretch", key=key)
-    st.download_button("Download CSV", safe_csv(frame), file_name=file_name, mime="text/csv",
-                       key=f"{key}-download")
+def filter_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows of ``frame`` where any cell contains ``text`` (case-insensitive); all rows when empty.
+
+    >>> filter_rows(pd.DataFrame({"a": ["ACME", "Globex"], "n": [1, 2]}), "glob")["a"].tolist()
+    ['Globex']
+    """
+    text = (text or "").strip().casefold()
+    if not text or frame.empty:
+        return frame
+    cells = frame.astype(str).apply(lambda col: col.str.casefold().str.contains(text, regex=False))
+    return frame[cells.any(axis=1)]
+
+
+def table(frame: pd.DataFrame, key: str, file_name: str, column_config: dict | None = None,
+          download_drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A sortable table (click a column header), a text filter over every column and a CSV
+    download of the rows shown (cells that spreadsheets run are neutralised); returns the rows
+    shown. ``download_drop`` names columns left out of the CSV (links)."""
+    wanted = st.text_input("Filter rows", key=f"{key}-filter", placeholder="Type to keep rows containing this text",
+                           label_visibility="collapsed") if len(frame) else ""
+    shown = filter_rows(frame, wanted)
+    if wanted:
+        st.caption(f"{len(shown)} of {len(frame)} rows contain “{wanted}”.")
+    st.dataframe(shown, hide_index=True, width="stretch", key=key, column_config=column_config)
+    st.download_button("Download CSV", safe_csv(shown.drop(columns=[c for c in download_drop if c in shown.columns])),
+                       file_name=file_name, mime="text/csv", key=f"{key}-download")
+    return shown
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes with ``= + - @`` (and tab/CR) leading text cells prefixed by ``'``."""
+    """CSV bytes in which text cells starting with ``= + - @``, tab or CR are prefixed by ``'``
+    (``relmap.export.csv_safe``), so a spreadsheet never runs them as formulas.
+
+    >>> safe_csv(pd.DataFrame({"name": ["=1+1", "Ada"]})).decode().splitlines()
+    ['name', "'=1+1", 'Ada']
+    """
+    from relmap.export import csv_safe
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else v)
+            out[col] = out[col].map(csv_safe)
     return out.to_csv(index=False).encode("utf-8")
 
 

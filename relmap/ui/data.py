@@ -70,7 +70,9 @@ def page() -> None:
     chosen = st.selectbox("Snapshot", list(labels), format_func=labels.get, key="data-delete-pick")
     confirm = st.checkbox("I understand this removes everything this import brought", key="data-delete-ok")
     if st.button("Delete snapshot", key="data-delete", disabled=not confirm):
-        if store.delete_snapshot(int(chosen)):
+        with st.spinner(f"Deleting snapshot #{chosen} and everything it brought…"):
+            deleted = store.delete_snapshot(int(chosen))
+        if deleted:
             st.success(f"Deleted snapshot #{chosen}.")
             st.rerun()
         else:
@@ -87,7 +89,9 @@ def page() -> None:
                              key="data-forget")
         if st.button("Forget", key="data-forget-go", disabled=not name.strip()):
             try:
-                st.success(f"Erased that person: {forget(name.strip())} record(s) removed from every table.")
+                with st.spinner("Erasing that person from every table…"):
+                    removed = forget(name.strip())
+                st.success(f"Erased that person: {removed} record(s) removed from every table.")
             except (LookupError, ValueError) as exc:  # nobody, several people, or a rep with stored exports
                 st.error(exc.args[0])
             except Exception as exc:  # never a traceback on a page

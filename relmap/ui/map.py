@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import streamlit as st
 
 from relmap.graph import ViewNotFound
 from relmap.ui.clickmap import clickable_map
-from relmap.ui.common import empty_state, get_frames, get_map, get_store, legend, md_escape
-from relmap.ui.nav import open_detail
+from relmap.ui.common import empty_state, get_frames, get_map, get_store, legend, pick_index, shared_filters
+from relmap.ui.nav import open_detail, page_link
 from relmap.views import MapRequest
 
 _KINDS = {"Rep": "rep", "Company": "company", "Person": "person", "Team (by company)": "team"}
@@ -42,32 +40,47 @@ def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of
     legend()
 
 
+_PARAM = {"rep": "rep", "company": "company", "person": "person"}
+
+
 def page() -> None:
-    """The Map page."""
+    """The Map page (``?rep=…``, ``?company=…`` or ``?person=…`` pick the view; the rep map
+    defaults to the owner filter)."""
     st.title("Relationship map")
     store = get_store()
     if store.is_empty():
         empty_state("map")
         return
-    frames = get_frames()
-    label = st.radio("Show", list(_KINDS), horizontal=True, key="map-kind")
+    owner, as_of = shared_filters(get_frames())
+    frames = get_frames(as_of)
+    params = st.query_params
+    labels = list(_KINDS)
+    wanted_kind = next((k for k in ("company", "person") if params.get(k)), "team" if params.get("team") else "rep")
+    label = st.radio("Show", labels, horizontal=True, key="map-kind",
+                     index=list(_KINDS.values()).index(wanted_kind))
     kind = _KINDS[label]
     name = ""
     if kind == "rep":
         options = sorted(frames.reps["rep_name"].dropna().astype(str).unique())
-        name = st.selectbox("Rep", options, key="map-rep")
+        name = st.selectbox("Rep", options, key="map-rep", index=pick_index(options, params.get("rep") or owner))
     elif kind == "company":
         options = sorted(frames.companies["company_name"].dropna().astype(str).unique())
-        name = st.selectbox("Company", options, key="map-company")
+        name = st.selectbox("Company", options, key="map-company", index=pick_index(options, params.get("company")))
     elif kind == "person":
         options = sorted(frames.people["full_name"].dropna().astype(str).unique())
-        name = st.selectbox("Person", options, key="map-person")
+        name = st.selectbox("Person", options, key="map-person", index=pick_index(options, params.get("person")))
+    for key in (*_PARAM, "team"):
+        params.pop(key, None)
+    if kind == "team":
+        params["team"] = "1"
+    elif name:
+        params[_PARAM[kind]] = name
     physics = st.toggle("Physics (let the layout move)", value=False, key="map-physics")
     if kind != "team" and not name:
         st.info("Nothing to pick yet.")
         return
-    show_map(MapRequest(kind, name or ""), physics=physics)
+    show_map(MapRequest(kind, name or ""), physics=physics, as_of=as_of)
     if kind == "company":
-        st.markdown(f"[Open {md_escape(name)} as an account (timeline, risk, next contacts)](account?account={quote(name)})")
+        page_link(st, "account", f"Open {name} as an account (timeline, risk, next contacts)", account=name)
     elif kind == "person":
-        st.markdown(f"[Open {md_escape(name)}'s page (history, who knows them, paths)](person?person={quote(name)})")
+        page_link(st, "person", f"Open {name}'s page (history, who knows them, paths)", person=name)

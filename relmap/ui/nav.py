@@ -66,3 +66,10 @@ def open_detail(kind: str, name: str) -> None:
         open_page("person", person=name)
     elif kind == "account":
         open_page("account", account=name)
+
+
+def page_link(container, url_path: str, label: str, **params: str) -> None:
+    """A link (in ``container``: ``st``, a column, the sidebar) to a page with the shared filters
+    and ``params`` in its query string."""
+    query = {**filter_params(), **{k: str(v) for k, v in params.items() if v not in (None, "")}}
+    container.page_link(page_object(url_path), label=label, query_params=query)

@@ -12,7 +12,7 @@ from relmap.ui.common import (
     get_store,
     md_escape,
     pick_index,
-    remembered_filters,
+    shared_filters,
     table,
 )
 from relmap.ui.map import show_map
@@ -25,7 +25,7 @@ def page() -> None:
     if get_store().is_empty():
         empty_state("person")
         return
-    _, as_of = remembered_filters()
+    _, as_of = shared_filters(get_frames())
     frames = get_frames(as_of)
     names = sorted(frames.people["full_name"].dropna().astype(str).unique())
     wanted = st.query_params.get("person")

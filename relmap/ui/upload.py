@@ -18,17 +18,28 @@ def import_uploads(files: list[tuple[str, bytes]], owner: str | None, as_of: dat
     """Import ``(name, bytes)`` uploads; never raises (a failure becomes a rejected result)."""
     store = get_store()
     results: list[FileResult] = []
-    progress = st.progress(0.0, text="Importing…") if files else None
-    for i, (name, data) in enumerate(files):
-        try:
-            results.extend(import_bytes(store, name, data, owner=owner or None, as_of=as_of, mapping=mapping,
-                                        kind=kind))
-        except Exception as exc:  # a page never shows a traceback
-            results.append(FileResult(path=name, kind="unknown", status="rejected", problems=[
-                Problem(0, f"{name}: could not be imported ({exc.__class__.__name__}); nothing from it was "
-                           "kept. Check it is a LinkedIn, CRM or referral export.")]))
-        if progress is not None:
+    if not files:
+        return results
+    total = sum(len(data) for _, data in files)
+    with st.status(f"Importing {len(files)} file(s), {total / 1e6:,.1f} MB…", expanded=len(files) > 1) as status:
+        progress = st.progress(0.0, text="Reading…")
+        for i, (name, data) in enumerate(files):
+            progress.progress(i / len(files), text=f"File {i + 1} of {len(files)}: reading and storing…")
+            try:
+                found = import_bytes(store, name, data, owner=owner or None, as_of=as_of, mapping=mapping,
+                                     kind=kind)
+            except Exception as exc:  # a page never shows a traceback
+                found = [FileResult(path=name, kind="unknown", status="rejected", problems=[
+                    Problem(0, f"{name}: could not be imported ({exc.__class__.__name__}); nothing from it was "
+                               "kept. Check it is a LinkedIn, CRM or referral export.")])]
+            results.extend(found)
+            for r in found:
+                st.text(f"{r.path}: {r.status}, {r.records_imported} records stored"
+                        + (f", {len(r.problems)} problem(s)" if r.problems else ""))
             progress.progress((i + 1) / len(files), text=f"Imported {i + 1} of {len(files)} files")
+        rejected = sum(r.status == "rejected" for r in results)
+        status.update(label=f"Import finished: {len(results) - rejected} stored or unchanged, {rejected} rejected",
+                      state="error" if rejected and rejected == len(results) else "complete", expanded=False)
     return results
 
 
