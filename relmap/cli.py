@@ -192,6 +192,128 @@ def _add_map(sub) -> None:
 # --- commands added by later work register below ----------------------------------------
 
 
+# --- timeline / paths / suggest: one account or person at a time ---------------------------
+
+
+def _insights_context(args: argparse.Namespace):
+    """The prepared insights context of the store named by ``--db`` (as of ``--as-of``)."""
+    from relmap.insights.context import prepare
+
+    store = open_store(args.db)
+    as_of = getattr(args, "as_of", None)
+    return prepare(store.load_frames(as_of), as_of)
+
+
+def _not_found(args: argparse.Namespace, exc: LookupError) -> int:
+    if getattr(args, "json", False):
+        _print_json({"error": str(exc.args[0])})
+    print(f"error: {exc.args[0]}", file=sys.stderr)
+    return 2
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from relmap.insights.lookup import NotFound, find_company
+    from relmap.insights.timeline import account_timeline
+
+    ctx = _insights_context(args)
+    try:
+        cid = find_company(ctx, args.company)
+    except NotFound as exc:
+        return _not_found(args, exc)
+    events = [{k: e[k] for k in ("date", "kind", "person", "detail")}
+              for e in account_timeline(ctx, cid, since=args.since)]
+    if args.json:
+        _print_json({"company": ctx.cname(cid), "events": events})
+    else:
+        print(f"What has changed at {ctx.cname(cid)}" + (f" since {args.since}" if args.since else "")
+              + f" ({len(events)} events)")
+        for e in events:
+            print(f"  {e['date']}  {e['kind']:<15} {e['detail']}")
+    return 0
+
+
+def _add_timeline(sub) -> None:
+    p = sub.add_parser("timeline", help="an account's change timeline: arrivals, departures, promotions, "
+                       "new connections, referrals, opportunity stages")
+    p.add_argument("--company", required=True, metavar="NAME")
+    p.add_argument("--since", type=_iso_date, help="only events on or after this date (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_timeline)
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    from relmap.insights.lookup import NotFound, find_company, find_person, find_rep
+    from relmap.insights.paths import warm_paths
+
+    ctx = _insights_context(args)
+    try:
+        cid = find_company(ctx, args.company) if args.company else None
+        pid = find_person(ctx, args.person) if args.person else None
+        rid = find_rep(ctx, args.rep) if args.rep else None
+    except NotFound as exc:
+        return _not_found(args, exc)
+    paths = warm_paths(ctx, company_id=cid, person_id=pid, rep_id=rid, limit=args.limit)
+    target = {"company": ctx.cname(cid) if cid is not None else None,
+              "person": ctx.pname(pid) if pid is not None else None}
+    if args.json:
+        _print_json({"target": target, "rep": ctx.rname(rid) if rid is not None else None, "paths": paths})
+    else:
+        print(f"Warm paths to {target['person'] or target['company']}"
+              + (f" from {ctx.rname(rid)}" if rid is not None else "") + f" ({len(paths)})")
+        for p in paths:
+            print(f"  {p['hops']} hop{'s' if p['hops'] > 1 else ''}  strength {p['strength']:<5} {p['sentence']}")
+        if not paths:
+            print("  no warm path found")
+    return 0
+
+
+def _add_paths(sub) -> None:
+    p = sub.add_parser("paths", help="warm intro paths from the team (or one rep) to an account or a person")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--company", metavar="NAME")
+    who.add_argument("--person", metavar="NAME")
+    p.add_argument("--rep", metavar="NAME", help="only paths starting from this rep")
+    p.add_argument("--limit", type=int, default=10, help="most paths to print (default 10)")
+    p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_paths)
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from relmap.insights.lookup import NotFound, find_company
+    from relmap.insights.suggest import account_suggestions
+
+    ctx = _insights_context(args)
+    try:
+        cid = find_company(ctx, args.company)
+    except NotFound as exc:
+        return _not_found(args, exc)
+    out = account_suggestions(ctx, cid, limit=args.limit)
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"Next best contacts at {out['company']} ({out['status'] or 'not in the CRM'}, "
+              f"{out['threads']} thread{'s' if out['threads'] != 1 else ''})")
+        for c in out["next_contacts"]:
+            print(f"  {c['person']}{' (' + c['title'] + ')' if c['title'] else ''}: {'; '.join(c['why'])}")
+        if not out["next_contacts"]:
+            print("  no suggestion: everyone known there is already a CRM contact")
+    return 0
+
+
+def _add_suggest(sub) -> None:
+    p = sub.add_parser("suggest", help="next best contacts at an account, each with why")
+    p.add_argument("--company", required=True, metavar="NAME")
+    p.add_argument("--limit", type=int, default=5, help="most people to suggest (default 5)")
+    p.add_argument("--as-of", type=_iso_date, help="see the store as it was on this date (default: latest)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_db(p)
+    p.set_defaults(func=cmd_suggest)
+
+
 # --- generate / demo ------------------------------------------------------------------
 
 
@@ -284,7 +406,8 @@ def _add_forget(sub) -> None:
     p.set_defaults(func=cmd_forget)
 
 
-_COMMANDS = [_add_import, _add_map, _add_report, _add_export, _add_generate, _add_demo, _add_forget]
+_COMMANDS = [_add_import, _add_map, _add_report, _add_export, _add_generate, _add_demo, _add_forget, _add_timeline,
+             _add_paths, _add_suggest]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -131,6 +131,15 @@ def test_promotion_is_recorded_separately():
     assert pr[["old_title", "new_title", "seniority"]].values.tolist() == [["Engineer", "Engineering Manager", "manager"]]
 
 
+def test_crm_spelling_of_a_title_is_not_a_promotion():
+    s = Story()
+    s.contact("Joe Smith", "Acme", JAN, title="VP Operations")
+    s.connect("Ann Lee", "Joe Smith", "Acme", "VP Ops", JAN)
+    s.connect("Ann Lee", "Joe Smith", "Acme", "VP Ops", MAR)
+    s.contact("Joe Smith", "Acme", MAR, title="VP Operations")
+    assert promotions(prepare(s.frames(), day(AS_OF))).empty
+
+
 def test_two_reps_same_contact_single_threaded_by_person_not_by_rep():
     s = Story()
     s.account("Umbrella", "opportunity", JAN)

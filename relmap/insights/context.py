@@ -113,6 +113,19 @@ class Context:
     snapshot_file: pd.Series         # snapshot_id -> file name
     snapshot_rep: pd.Series          # snapshot_id -> rep_id (NaN for CRM)
     cache: dict = field(default_factory=dict)
+    pcanon: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # person_id -> same person's id
+
+    def person_of(self, person_id) -> int:
+        """The id insights use for ``person_id`` (records linked as one person share one id)."""
+        pid = int(person_id)
+        return int(self.pcanon.get(pid, pid)) if len(self.pcanon) else pid
+
+    def to_person(self, ids: pd.Series) -> pd.Series:
+        """``person_of`` for a column of person ids (NaN stays NaN)."""
+        if not len(self.pcanon):
+            return ids
+        mapped = ids.map(self.pcanon)
+        return mapped.where(mapped.notna(), ids)
 
     def _names(self, key: str, series: pd.Series) -> dict:
         if key not in self.cache:
@@ -159,6 +172,17 @@ def _drop_stale_crm(obs: pd.DataFrame) -> pd.DataFrame:
     stale = cand[(cand["other"] != cand["company_id"]) & (cand["first_b"] <= cand["observed_on"])
                  & (cand["first_a"] < cand["first_b"])]["index"].unique()
     return obs.drop(index=stale) if len(stale) else obs
+
+
+def _latest_rep_snapshots(snaps: pd.DataFrame) -> np.ndarray | None:
+    """Ids of each rep's latest snapshots per kind (all snapshots on the latest date), or None when
+    no snapshot names a rep (frames built without snapshots keep every relationship)."""
+    s = snaps[snaps["rep_id"].notna()]
+    if s.empty:
+        return None
+    key = s["rep_id"].astype("int64").astype(str) + "|" + s["kind"].astype(str)
+    newest = s.groupby(key)["as_of"].transform("max")
+    return s.loc[(s["as_of"] == newest).to_numpy(dtype=bool, na_value=False), "snapshot_id"].astype("int64").to_numpy()
 
 
 def _int(s: pd.Series) -> pd.Series:
@@ -219,7 +243,10 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
     crm_c = in_snaps(frames.crm_contacts)
     crm_c = crm_c.assign(company_id=canon_of(crm_c["company_id"]), observed_on=_dates(crm_c["observed_on"]),
                          last_activity=_dates(crm_c["last_activity"]))
-    with_co = crm_c[crm_c["company_id"].notna()]
+    # The CRM writer also records where each contact works (their email's domain, else their account) as
+    # employments: for those snapshots the account column is not an observation of the employer.
+    crm_emp_snaps = emp.loc[(emp["source"] == "crm").to_numpy(dtype=bool, na_value=False), "snapshot_id"].unique()
+    with_co = crm_c[crm_c["company_id"].notna() & ~crm_c["snapshot_id"].isin(crm_emp_snaps)]
     obs_parts.append(pd.DataFrame({
         "person_id": with_co["person_id"].astype("int64"),
         "company_id": with_co["company_id"].astype("int64"),
@@ -251,7 +278,12 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
     current["seniority"] = seniority(current["title"])
 
     # --- relationships per rep and person --------------------------------------------------
+    # Live = in the rep's latest snapshot of that kind: someone dropped from a later Connections
+    # export is no longer a relationship (nor a thread, nor a warm path).
     rel = in_snaps(frames.relationships)
+    latest = _latest_rep_snapshots(snaps)
+    if len(rel) and latest is not None:
+        rel = rel[rel["snapshot_id"].isin(latest)]
     rel = pd.DataFrame({
         "rep_id": rel["rep_id"].astype("int64"),
         "person_id": rel["person_id"].astype("int64"),

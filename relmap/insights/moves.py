@@ -119,23 +119,54 @@ def job_change_records(ctx: Context, changes: pd.DataFrame | None = None) -> lis
 
 
 def promotions(ctx: Context) -> pd.DataFrame:
-    """New titles at the same company: person_id, company_id, old_title, new_title, observed_on, seniority."""
+    """New titles at the same company: person_id, company_id, old_title, new_title, window_start (last seen
+    with the old title), observed_on (first seen with the new one), from_snapshot_id, to_snapshot_id, seniority.
+
+    Titles are compared within one kind of source (LinkedIn with LinkedIn, CRM with CRM): a CRM spelling
+    of the same job ("VP Operations" vs "VP Ops") is not a promotion. A change seen by both kinds of
+    source is reported once, at its earliest sighting.
+    """
+    if "promotions" in ctx.cache:
+        return ctx.cache["promotions"]
     obs = ctx.obs[ctx.obs["title"].notna()]
     key = obs["title"].astype(str).str.strip().str.casefold()
-    obs = obs.assign(_t=key)
-    distinct = obs[["person_id", "company_id", "_t"]].drop_duplicates()
-    several = distinct[distinct.duplicated(["person_id", "company_id"], keep=False)][["person_id", "company_id"]]
-    sub = obs.merge(several.drop_duplicates(), on=["person_id", "company_id"])
-    sub = sub.sort_values(["person_id", "company_id", "observed_on"])
-    prev_t = sub.groupby(["person_id", "company_id"], sort=False)["_t"].shift(1)
-    prev_title = sub.groupby(["person_id", "company_id"], sort=False)["title"].shift(1)
+    obs = obs.assign(_t=key, _src=np.where((obs["source"] == "crm").to_numpy(dtype=bool, na_value=False),
+                                           "crm", "linkedin"))
+    group = ["person_id", "company_id", "_src"]
+    distinct = obs[group + ["_t"]].drop_duplicates()
+    several = distinct[distinct.duplicated(group, keep=False)][group].drop_duplicates()
+    sub = obs.merge(several, on=group)
+    sub = sub.sort_values(group + ["observed_on", "snapshot_id"], kind="stable")
+    g = sub.groupby(group, sort=False)
+    prev_t, prev_title = g["_t"].shift(1), g["title"].shift(1)
+    prev_on, prev_snap = g["observed_on"].shift(1), g["snapshot_id"].shift(1)
     changed = prev_t.notna() & (prev_t != sub["_t"])
     out = pd.DataFrame({
         "person_id": sub.loc[changed, "person_id"], "company_id": sub.loc[changed, "company_id"],
-        "old_title": prev_title[changed], "new_title": sub.loc[changed, "title"],
-        "observed_on": sub.loc[changed, "observed_on"],
-    }).reset_index(drop=True)
+        "old_title": prev_title[changed].astype(object), "new_title": sub.loc[changed, "title"].astype(object),
+        "window_start": prev_on[changed], "observed_on": sub.loc[changed, "observed_on"],
+        "from_snapshot_id": prev_snap[changed], "to_snapshot_id": sub.loc[changed, "snapshot_id"],
+        "_t": sub.loc[changed, "_t"],
+    })
+    out = out[out["window_start"] < out["observed_on"]]  # two titles on one day: no dated change
+    out = out.sort_values("observed_on", kind="stable").drop_duplicates(["person_id", "company_id", "_t"])
+    out = out.drop(columns="_t").reset_index(drop=True)
     out["seniority"] = seniority(out["new_title"])
+    ctx.cache["promotions"] = out
+    return out
+
+
+def promotion_records(ctx: Context) -> list[dict]:
+    """Promotions as JSON-ready dicts: ``{person_id, person, company, from_title, to_title, window, evidence}``."""
+    pr = promotions(ctx)
+    files = ctx.snapshot_file.to_dict()
+    out = []
+    for r in pr.sort_values(["observed_on", "person_id"], kind="stable").itertuples(index=False):
+        evidence = [files.get(int(x)) for x in (r.from_snapshot_id, r.to_snapshot_id)]
+        out.append({"person_id": int(r.person_id), "person": ctx.pname(r.person_id), "company": ctx.cname(r.company_id),
+                    "from_title": r.old_title, "to_title": r.new_title,
+                    "window": [iso(r.window_start), iso(r.observed_on)],
+                    "evidence": [e for e in dict.fromkeys(evidence) if isinstance(e, str)]})
     return out
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from relmap.insights.champions import moved_champion_reasons, moved_champions
 from relmap.insights.context import Context, prepare
-from relmap.insights.moves import job_change_records, job_changes
+from relmap.insights.moves import job_change_records, job_changes, promotion_records
 from relmap.insights.paths import path_frame, path_records
 from relmap.insights.suggest import next_contacts
 from relmap.insights.threading import account_risk
@@ -59,6 +59,7 @@ def account_records(ctx: Context, include_prospects: bool = False) -> list[dict]
             "single_threaded": bool(r.single_threaded), "reps": r.reps, "rep_share": r.rep_share,
             "risk_score": r.risk_score, "risk_level": r.risk_level, "reasons": r.reasons,
             "champions": r.champions, "contacts": r.thread_names, "next_contacts": nxt.get(r.company_id, []),
+            "reason_points": r.reason_points,
         })
     return out
 
@@ -73,6 +74,7 @@ def build_report(frames: Frames, as_of: date | None = None, include_prospects: b
     report = {
         "as_of": ctx.as_of.date().isoformat(),
         "job_changes": job_change_records(ctx, changes),
+        "promotions": promotion_records(ctx),
         "moved_champions": moved_champion_records(ctx),
         "accounts": account_records(ctx, include_prospects),
     }

@@ -37,6 +37,10 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
     status = risk.set_index("company_id")["status"]
     has_exec_contact: set = set()
     if len(crm):
+        # Only contacts still there count: a CRM contact who moved on leaves a gap.
+        still = crm["person_id"].map(cur["company_id"]) == crm["company_id"]
+        crm = crm[still.to_numpy(dtype=bool, na_value=False)]
+    if len(crm):
         crm_sen = crm.assign(s=seniority(crm["title"]))
         has_exec_contact = set(crm_sen.loc[crm_sen["s"] == "executive", "company_id"].dropna().astype("int64"))
         crm_depts = crm.assign(d=department(crm["title"])).dropna(subset=["d", "company_id"])
@@ -80,3 +84,18 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
         out[int(r.company_id)].append({"person": ctx.pname(r.person_id), "person_id": int(r.person_id),
                                        "title": r.title if isinstance(r.title, str) else None, "why": why})
     return out
+
+
+def account_suggestions(ctx: Context, company_id: int, limit: int | None = None) -> dict:
+    """Next best contacts at one company, scored account or not (what ``python -m relmap suggest`` prints):
+    ``{"company", "status", "threads", "single_threaded", "next_contacts": [{"person", "person_id", "title",
+    "why"}]}``. ``status`` is the CRM status (None when the company is not a CRM account)."""
+    from relmap.insights.threading import thread_people
+
+    cid = int(ctx.canon.get(int(company_id), company_id))
+    status = ctx.accounts["status"].get(cid) if cid in ctx.accounts.index else None
+    threads = int(len(thread_people(ctx, [cid])))
+    risk = pd.DataFrame({"company_id": [cid], "status": [status if status is not None else "prospect"]})
+    contacts = next_contacts(ctx, risk, limit).get(cid, [])
+    return {"company": ctx.cname(cid), "status": status, "threads": threads, "single_threaded": threads <= 1,
+            "next_contacts": contacts}

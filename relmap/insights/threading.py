@@ -54,7 +54,9 @@ def _lists(series: pd.Series) -> dict:
 def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWeights = RISK,
                  company_ids=None) -> pd.DataFrame:
     """One row per scored account: company_id, account, status, threads, single_threaded, reps, rep_share,
-    risk_score, risk_level, reasons (sentences), champions (names), thread_names (most senior first, up to 10).
+    risk_score, risk_level, reasons (sentences), champions (names), thread_names (most senior first, up to 10),
+    reason_points (``[{"reason", "points"}]``: each sentence with the points it added; they sum to the score
+    before the cap at 100).
 
     Example reasons: ["1 contact at Northwind (Joe Smith)", "champion Ann Lee left for Globex in 2026-03",
     "no exec contact", "renewal in 45 days"].
@@ -107,65 +109,56 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
                                                         acc["renewal_date"].tolist(), acc["next_close"].tolist(),
                                                         acc["arr"].tolist()):
         name = ctx.cname(cid)
-        score = 0.0
-        reasons: list[str] = []
+        parts: list[tuple[str, int]] = []  # (sentence, points): the score is their sum, capped at 100
+
+        def add(sentence: str, points: float = 0, parts: list = parts) -> None:
+            parts.append((sentence, int(round(points))))
+
         n = int(threads.get(cid, 0))
         people = thread_names.get(cid, [])
         shown = ", ".join(people[:3]) + (f" and {n - 3} more" if n > 3 else "")
         if n == 0:
-            score += w.no_thread
-            reasons.append(f"no contact at {name}")
+            add(f"no contact at {name}", w.no_thread)
         elif n == 1:
-            score += w.one_thread
-            reasons.append(f"1 contact at {name} ({shown})")
+            add(f"1 contact at {name} ({shown})", w.one_thread)
         elif n == 2:
-            score += w.two_threads
-            reasons.append(f"2 contacts at {name} ({shown})")
+            add(f"2 contacts at {name} ({shown})", w.two_threads)
         reps_here = rep_lists.get(cid, [])
         sh = share.get(cid)
         if len(reps_here) == 1:
-            score += w.one_rep_holds_all
-            reasons.append(f"only {ctx.rname(reps_here[0])} knows anyone there")
+            add(f"only {ctx.rname(reps_here[0])} knows anyone there", w.one_rep_holds_all)
         elif reps_here and sh is not None and sh >= w.rep_share:
-            score += w.one_rep_holds_all
-            reasons.append(f"{ctx.rname(top_rep[cid])} holds {round(sh * 100)}% of the relationships")
+            add(f"{ctx.rname(top_rep[cid])} holds {round(sh * 100)}% of the relationships", w.one_rep_holds_all)
         elif n == 1 and len(reps_here) > 1:
-            reasons.append(f"{len(reps_here)} reps know {people[0]} "
-                           f"({', '.join(sorted(ctx.rname(r) for r in reps_here))}) but it is still one person")
+            add(f"{len(reps_here)} reps know {people[0]} "
+                f"({', '.join(sorted(ctx.rname(r) for r in reps_here))}) but it is still one person")
         gone = left_by.get(cid)
         champs = champ_names.get(cid, [])
         if gone:
-            score += w.champion_left
-            for p_, to, when in gone:
-                reasons.append(f"champion {ctx.pname(p_)} left for {ctx.cname(to)} in {month(when)}")
+            for i, (p_, to, when) in enumerate(gone):  # the points count once, on the first sentence
+                add(f"champion {ctx.pname(p_)} left for {ctx.cname(to)} in {month(when)}",
+                    w.champion_left if i == 0 else 0)
         elif not champs:
-            score += w.no_champion
-            reasons.append("no champion known")
+            add("no champion known", w.no_champion)
         if n and cid not in has_exec:
-            score += w.no_exec
-            reasons.append("no exec contact")
+            add("no exec contact", w.no_exec)
             if cid not in has_mgr:
-                score += w.no_manager
-                reasons.append("no manager-level contact either")
+                add("no manager-level contact either", w.no_manager)
         t = touch.get(cid)
         if t is None or pd.isna(t):
-            score += w.never_touched
-            reasons.append("no recorded touch")
+            add("no recorded touch", w.never_touched)
         else:
             days = int((ctx.as_of - t).days)
             if days >= w.very_stale_days:
-                score += w.very_stale_touch
-                reasons.append(f"no touch in {days} days")
+                add(f"no touch in {days} days", w.very_stale_touch)
             elif days >= w.stale_days:
-                score += w.stale_touch
-                reasons.append(f"no touch in {days} days")
+                add(f"no touch in {days} days", w.stale_touch)
         arrived = new_by.get(cid)
         if arrived:
-            score += w.senior_arrival
-            for p_, frm, when, title in arrived:
+            for i, (p_, frm, when, title) in enumerate(arrived):
                 title = title if isinstance(title, str) else "executive"
-                reasons.append(f"new {title} {ctx.pname(p_)} arrived from {ctx.cname(frm)} "
-                               f"in {month(when)} (possible displacer)")
+                add(f"new {title} {ctx.pname(p_)} arrived from {ctx.cname(frm)} in {month(when)} "
+                    "(possible displacer)", w.senior_arrival if i == 0 else 0)
         due = []
         if not pd.isna(renewal) and renewal >= ctx.as_of:
             due.append(("renewal", int((renewal - ctx.as_of).days)))
@@ -173,21 +166,20 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
             due.append(("close date", int((next_close - ctx.as_of).days)))
         soon = [d for d in due if d[1] <= w.renewal_days]
         if soon:
-            score += w.renewal_soon
             what, days = min(soon, key=lambda d: d[1])
-            reasons.append(f"{what} in {days} days")
+            add(f"{what} in {days} days", w.renewal_soon)
         if not pd.isna(arr_v) and arr_v > 0:
-            score += w.arr_max * min(float(arr_v) / w.arr_cap, 1.0)
-            reasons.append(f"ARR at stake: {arr_v:,.0f}")
-        score = int(round(min(score, 100)))
+            add(f"ARR at stake: {arr_v:,.0f}", w.arr_max * min(float(arr_v) / w.arr_cap, 1.0))
+        score = min(sum(pts for _, pts in parts), 100)
+        reasons = [sentence for sentence, _ in parts]
         rows.append({
             "company_id": int(cid), "account": name, "status": status, "threads": n,
             "single_threaded": n <= 1, "reps": len(reps_here), "rep_share": None if sh is None else round(float(sh), 2),
             "risk_score": score, "risk_level": risk_level(score, w), "reasons": reasons, "champions": champs,
-            "thread_names": people,
+            "thread_names": people, "reason_points": [{"reason": r, "points": pts} for r, pts in parts],
         })
     cols = ["company_id", "account", "status", "threads", "single_threaded", "reps", "rep_share", "risk_score",
-            "risk_level", "reasons", "champions", "thread_names"]
+            "risk_level", "reasons", "champions", "thread_names", "reason_points"]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["risk_score", "account"], ascending=[False, True], kind="stable").reset_index(drop=True) \
         if len(out) else out

@@ -31,7 +31,8 @@ def _timeline(report: dict | None, name: str, company_id: int | None = None, ctx
     if ctx is not None and company_id is not None:
         from relmap.insights.timeline import account_timeline
 
-        return pd.DataFrame(account_timeline(ctx, company_id))
+        events = pd.DataFrame(account_timeline(ctx, company_id))
+        return events[["date", "kind", "person", "sentence"]].fillna("") if len(events) else events
     timeline = (report or {}).get("timeline") or []
     if isinstance(timeline, dict):  # {account: [events]}
         events = timeline.get(name) or next((v for k, v in timeline.items() if str(k).casefold() == name.casefold()),
