@@ -407,6 +407,26 @@ def test_map_selection_opens_the_person_page_with_filters(loaded):
     assert dict(at.query_params) == {"owner": "Sam Rep", "person": "Ada Byron"}
 
 
+def test_rep_on_a_map_opens_the_reps_map(loaded):
+    """A rep node on an account's map (here through the selection beside it) opens the Map page
+    on that rep, keeping the shared filters."""
+    script = ("import streamlit as st\nfrom relmap.ui.nav import page_object\n"
+              "st.navigation([page_object('account'), page_object('map')]).run()\n")
+    at = AppTest.from_string(script, default_timeout=60)
+    at.query_params["account"] = "ACME"
+    at.run()
+    pick = at.selectbox(key="account-map-open")
+    reps = [v for v in pick.options if v.startswith("Rep's map: ")]
+    assert reps, pick.options
+    pick.select(reps[0]).run()
+    assert not at.exception
+    assert at.title[0].value == "Relationship map"
+    rep = reps[0].removeprefix("Rep's map: ")
+    assert at.selectbox(key="map-rep").value == rep
+    assert dict(at.query_params) == {"rep": rep}
+    assert f'"label": "{rep}"' in _iframe(at)
+
+
 def test_shared_owner_filter_from_the_url(loaded):
     """A shared link with ?owner= shows that owner's view on Overview and At-risk, and keeps
     the owner in the URL."""

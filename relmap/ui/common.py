@@ -243,12 +243,14 @@ def _map(url: str, version: tuple, as_of: date | None, kind: str, name: str, phy
 
 
 def _targets(g, frames: Frames) -> list[tuple[str, str, str]]:
-    """``(node id, "person" | "account", name)`` for the map's people and companies, by name."""
+    """``(node id, "person" | "account" | "rep", name)`` for the map's people, companies and reps,
+    by name."""
     from relmap.ui.clickmap import node_target
 
     people = frames.people.set_index("person_id")["full_name"].to_dict()
     companies = frames.companies.set_index("company_id")["company_name"].to_dict()
-    found = [(str(n), *hit) for n in g.nodes if (hit := node_target(str(n), people, companies))]
+    reps = frames.reps.set_index("rep_id")["rep_name"].to_dict()
+    found = [(str(n), *hit) for n in g.nodes if (hit := node_target(str(n), people, companies, reps))]
     return sorted(found, key=lambda t: (t[1], t[2].casefold()))
 
 
