@@ -285,6 +285,26 @@ def test_data_page_reviews_merge(loaded):
     store.engine.dispose()
 
 
+def test_data_page_splits_a_wrongly_merged_person(loaded):
+    from relmap.store import Store
+
+    at = _page("data").run()
+    at.text_input(key="data-split-query").input("Bob Smith").run()
+    assert not at.exception
+    records = next(d.value for d in at.dataframe if "what" in d.value.columns)
+    assert sorted(records["rep"]) == ["Kim Rep", "Sam Rep", "Sam Rep"]
+    pick = at.multiselect(key="data-split-snapshots")
+    kim = int(records.loc[records["rep"] == "Kim Rep", "snapshot"].iloc[0])
+    pick.select(kim).run()
+    at.button(key="data-split-go").click().run()
+    assert not at.exception
+    assert any("Split: 1 snapshot(s)" in s.value for s in at.success)
+    store = Store(loaded)
+    frames = store.load_frames()
+    assert (frames.people["full_name"] == "Bob Smith").sum() == 2
+    store.engine.dispose()
+
+
 def test_data_page_referral_form_lands_in_the_account_timeline(real):
     from datetime import date
 
