@@ -95,11 +95,20 @@ def test_clear_demo_deletes_demo_snapshots_only(sqlite_store):
     assert clear_demo(sqlite_store) == 0
 
 
+def _refuse(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def test_cli_demo_and_clear(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     main(["demo", "--db", url, "--json"])
     files = json.loads(capsys.readouterr().out)["files"]
     assert any(f["status"] == "imported" and f["kind"] == "linkedin_connections" for f in files)
+    # The report is strict JSON: an account with no contact has no rep share (null, never NaN).
+    assert main(["report", "--db", url, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out, parse_constant=_refuse)
+    kestrel = next(a for a in report["accounts"] if a["account"].startswith("Kestrel"))
+    assert kestrel["threads"] == 0 and kestrel["rep_share"] is None
     assert main(["demo", "--db", url, "--clear", "--json"]) == 0
     deleted = json.loads(capsys.readouterr().out)["deleted_snapshots"]
     assert deleted == sum(f["status"] == "imported" for f in files)
