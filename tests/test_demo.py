@@ -149,6 +149,8 @@ def test_report_tells_each_story_of_the_demo(sqlite_store):
     # 4. Whitespace: the loyal, well-threaded customer has departments nobody has met.
     orbis = accounts["Orbis Health"]
     assert orbis["risk_level"] == "low" and not orbis["single_threaded"]
+    assert orbis["reasons"][0].startswith(f"{orbis['threads']} contacts at Orbis Health (")  # a 0 still says why
+    assert all(a["reasons"] for a in report["accounts"])
     whitespace = {c["person"] for c in orbis["next_contacts"] if any("whitespace" in w for w in c["why"])}
     assert whitespace == {"Inès Moreau", "Kenji Tanaka", "Rosa Peña"}
     # 5. The quiet deal: one contact, untouched for months, close date near.
