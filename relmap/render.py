@@ -118,8 +118,9 @@ def layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
         if sats:
             j = np.arange(len(sats))
             sr = step * np.sqrt(j + 1.0) + step
-            sx = x + sr * np.cos(j * GOLDEN_ANGLE)
-            sy = y + sr * np.sin(j * GOLDEN_ANGLE)
+            angle = j * GOLDEN_ANGLE - math.pi / 2  # the first one above its hub, clear of the hub's label
+            sx = x + sr * np.cos(angle)
+            sy = y + sr * np.sin(angle)
             for s, a, b in zip(sats, sx, sy, strict=True):
                 pos[s] = (float(round(a, 1)), float(round(b, 1)))
     return pos
