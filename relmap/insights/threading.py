@@ -123,6 +123,8 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
             add(f"1 contact at {name} ({shown})", w.one_thread)
         elif n == 2:
             add(f"2 contacts at {name} ({shown})", w.two_threads)
+        else:  # no points, but a score of 0 still says why
+            add(f"{n} contacts at {name} ({shown})")
         reps_here = rep_lists.get(cid, [])
         sh = share.get(cid)
         if len(reps_here) == 1:
