@@ -140,6 +140,7 @@ def test_report_tells_each_story_of_the_demo(sqlite_store):
     assert kestrel["single_threaded"] and kestrel["risk_level"] == "high"
     assert any("Joe Whitfield left for Brightwater Logistics" in r for r in kestrel["reasons"])
     assert any(r.startswith("renewal in") for r in kestrel["reasons"])
+    assert kestrel["arr"] == 120_000 and "ARR at stake: 120,000" in kestrel["reasons"]  # the CRM's ARR column
     # 3. The arrival: a new VP at Tidewell from Cinderpath, where only one rep knows anyone.
     victor = next(j for j in report["job_changes"] if j["person"] == "Victor Lindqvist")
     assert (victor["from_company"], victor["to_company"]) == ("Cinderpath Software GmbH", "Tidewell Retail")
