@@ -54,7 +54,7 @@ def check_outcome(case: Case, store: Store, before: dict[str, int], results) -> 
         message = results[0].problems[0].message
         assert shown in message, message
         for word in case.words:
-            assert word in message.lower(), (word, message)
+            assert word.lower() in message.lower(), (word, message)
         if case.line is not None:
             assert f"line {case.line}" in message, message
         assert all(r.snapshot_id is None and r.records_imported == 0 for r in results)
@@ -284,3 +284,12 @@ def test_upload_limit_of_the_page_agrees_with_relmap():
         page_mb = tomllib.load(fh)["server"]["maxUploadSize"]
     assert page_mb * 2**20 == config.DEFAULT_MAX_UPLOAD_BYTES
     assert upload_limit_mb() == math.ceil(config.MAX_UPLOAD_BYTES / 2**20)
+
+
+def test_security_doc_lists_every_case():
+    """docs/SECURITY.md carries the table ``python -m tests.hostile.corpus`` prints."""
+    from tests.hostile.corpus import markdown_table
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "SECURITY.md").read_text()
+    table = doc.split("<!-- hostile-table:start -->\n")[1].split("<!-- hostile-table:end -->")[0]
+    assert table == markdown_table()

@@ -360,26 +360,26 @@ CASES: list[Case] = [
          about="zip members `../../x.csv` and `/etc/x.csv`"),
     Case("nested-zip", "export.zip", _nested_zip, "rejected", ("zip", "inside", "unzip"),
          about="zips inside a zip"),
-    Case("zip-bomb", "export.zip", zip_bomb, "rejected", ("expands", "relmap_max_zip_ratio"),
+    Case("zip-bomb", "export.zip", zip_bomb, "rejected", ("expands", "RELMAP_MAX_ZIP_RATIO"),
          about="50 MB of zeros deflated to 50 KB"),
     Case("zip-lying-sizes", "export.zip", lying_zip, "rejected", ("sizes", "download"),
          about="a member declaring 1 KB that inflates to 20 MB"),
-    Case("zip-too-many-members", "export.zip", _too_many_members, "rejected", ("501 files", "relmap_max_zip_members"),
+    Case("zip-too-many-members", "export.zip", _too_many_members, "rejected", ("501 files", "RELMAP_MAX_ZIP_MEMBERS"),
          about="501 members (limit 500)"),
     Case("zip-too-big-expanded", "export.zip", lambda: zip_bytes({"Connections.csv": good_connections(40)}),
-         "rejected", ("expands", "relmap_max_zip_expanded_bytes"), limits={"MAX_ZIP_EXPANDED_BYTES": 1000},
+         "rejected", ("expands", "RELMAP_MAX_ZIP_EXPANDED_BYTES"), limits={"MAX_ZIP_EXPANDED_BYTES": 1000},
          about="a zip expanding past the limit (limit lowered to 1,000 bytes)"),
-    Case("xlsx-bomb", "accounts.xlsx", xlsx_bomb, "rejected", ("expands", "relmap_max_zip_ratio"), owner=None,
+    Case("xlsx-bomb", "accounts.xlsx", xlsx_bomb, "rejected", ("expands", "RELMAP_MAX_ZIP_RATIO"), owner=None,
          about="an .xlsx whose sheet inflates 50 MB of zeros"),
     Case("huge-upload", "Connections.csv", lambda: good_connections(2000), "rejected",
-         ("larger than", "relmap_max_upload_bytes"), limits={"MAX_UPLOAD_BYTES": 100_000},
+         ("larger than", "RELMAP_MAX_UPLOAD_BYTES"), limits={"MAX_UPLOAD_BYTES": 100_000},
          about="an upload over the size limit (limit lowered to 100,000 bytes; a 10 GB sparse file is "
                "tested through import_paths and the CLI)"),
-    Case("too-many-rows", "Connections.csv", _too_many_rows, "rejected", ("rows", "relmap_max_rows"),
+    Case("too-many-rows", "Connections.csv", _too_many_rows, "rejected", ("rows", "RELMAP_MAX_ROWS"),
          limits={"MAX_ROWS": 10}, about="more rows than the limit (limit lowered to 10)"),
     Case("too-many-rows-crm", "contacts.csv",
          lambda: crm_contacts([[f"A{i}", f"B{i}", f"a{i}@x.example", "", "Acme"] for i in range(12)]),
-         "rejected", ("rows", "relmap_max_rows"), owner=None, limits={"MAX_ROWS": 10},
+         "rejected", ("rows", "RELMAP_MAX_ROWS"), owner=None, limits={"MAX_ROWS": 10},
          about="a CRM file with more rows than the limit (limit lowered to 10)"),
     Case("header-only", "Connections.csv", lambda: (CONN_HEADER + "\n").encode(), "imported",
          entries=(("imported", "linkedin_connections", 0, 0, 0),), about="a header and no rows"),
@@ -405,3 +405,37 @@ def write_case(case: Case, folder: os.PathLike) -> str:
     with open(path, "wb") as fh:
         fh.write(case.build())
     return path
+
+
+def outcome_text(case: Case) -> str:
+    """The promised outcome of ``case`` in words, for the SECURITY.md table."""
+    if case.outcome == "rejected":
+        where = f" naming line {case.line}" if case.line else ""
+        return f"rejected{where}; message says: {', '.join(f'`{w}`' for w in case.words)}"
+    parts = []
+    for status, kind, read, hidden, stored in case.entries:
+        parts.append(f"{status} as {kind}: {read} rows read, {hidden} hidden, {stored} stored")
+    text = "; ".join(parts)
+    if case.problem_lines:
+        text += f"; problem listed on line {', '.join(map(str, case.problem_lines))}"
+    if case.stored:
+        text += "; stored verbatim"
+    return text
+
+
+def markdown_table() -> str:
+    """The corpus as the table in docs/SECURITY.md ("Hostile files and limits"); a test keeps them equal."""
+    rejected = sum(c.outcome == "rejected" for c in CASES)
+    lines = [f"{len(CASES)} cases tried: {rejected} rejected with a reason, {len(CASES) - rejected} imported.",
+             "",
+             "| case | file | outcome |",
+             "|---|---|---|"]
+    for case in CASES:
+        limit = "; limit lowered for the test" if case.limits else ""
+        lines.append(f"| `{case.id}` | {case.about.replace('|', '&#124;')} | "
+                     f"{outcome_text(case).replace('|', '&#124;')}{limit} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m tests.hostile.corpus: print the SECURITY.md table
+    print(markdown_table(), end="")
