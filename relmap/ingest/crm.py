@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from relmap import identity
-from relmap.ingest.sniff import Table, decode, unwrap_quoted_rows
+from relmap import config, identity
+from relmap.ingest.sniff import Table, decode, read_records, unwrap_quoted_rows
 from relmap.model import PARSED_COLUMNS, MappingNeeded, ParsedFile, Problem, RejectedFile
 
 CRM_KINDS = ("crm_accounts", "crm_contacts", "crm_opportunities")
@@ -156,13 +155,11 @@ def fields_of(kind: str) -> list[str]:
 
 def is_xlsx(data: bytes) -> bool:
     """True when ``data`` is an Excel workbook (a zip holding ``xl/workbook.xml``)."""
+    from relmap.ingest.archive import zip_names
+
     if not data.startswith(b"PK"):
         return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+    return "xl/workbook.xml" in (zip_names(data) or [])
 
 
 def _cell_text(value: object) -> str:
@@ -184,25 +181,39 @@ def read_xlsx_rows(name: str, data: bytes, wanted: set[str] | None = None) -> li
     sheet (Dynamics 365 keeps its metadata in one)."""
     import openpyxl
 
+    from relmap.ingest import archive
+
+    archive.open_zip(name, data).close()  # zip limits first: a workbook is a zip too
+    limit = config.MAX_ROWS + 51  # header rows may precede the data
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # corrupt workbook, encrypted file...
         raise RejectedFile(f"{name} cannot be opened as an Excel workbook ({exc.__class__.__name__}); "
-                           "save it again as .xlsx or export it as CSV.") from exc
+                           "save it again as .xlsx or export it as CSV.") from None
     first: list[list[str]] | None = None
     try:
         for sheet in book.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(v) for v in row])
+                if len(rows) > limit:
+                    raise RejectedFile(f"{name} has more than {config.MAX_ROWS:,} rows, the limit; split it into "
+                                       "smaller files or raise RELMAP_MAX_ROWS.")
             if not any(any(c.strip() for c in r) for r in rows):
                 continue
             first = first if first is not None else rows
             for row in rows[:50]:
-                cells = [c.strip() for c in row]
+                cells = [c.strip() for c in row[:HEADER_CELLS]]
                 if (wanted and wanted <= {norm_header(c) for c in cells}) or \
                         (not wanted and _header_score(cells) >= 2):
                     return rows
+    except RejectedFile:
+        raise
+    except Exception as exc:  # a sheet that is not XML, a cell openpyxl cannot read...
+        raise RejectedFile(f"{name} cannot be read as an Excel workbook ({exc.__class__.__name__}); "
+                           "save it again as .xlsx or export it as CSV.") from None
     finally:
         book.close()
     if first is not None:
@@ -212,21 +223,21 @@ def read_xlsx_rows(name: str, data: bytes, wanted: set[str] | None = None) -> li
 
 def read_rows(name: str, data: bytes, wanted: set[str] | None = None) -> tuple[list[list[str]], list[int], str, str]:
     """Rows of a CSV or XLSX file with each row's 1-based line; plus encoding and delimiter."""
-    import csv
-
     if is_xlsx(data):
         rows = read_xlsx_rows(name, data, wanted)
         return rows, list(range(1, len(rows) + 1)), "xlsx", ""
     text, encoding = decode(name, data)
     sample = text[:20000]
     delimiter = max([",", ";", "\t"], key=sample.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, lines, last = [], [], 0
-    for record in reader:
-        rows.append(record)
-        lines.append(last + 1)
-        last = reader.line_num
+    rows, lines = read_records(name, text, delimiter)
     return rows, lines, encoding, delimiter
+
+
+def first_row(name: str, data: bytes) -> list[str]:
+    """The first row with two or more filled cells (else the first non-blank one): what a
+    message shows as the header of a file relmap does not know."""
+    rows = [[c.strip() for c in r] for r in read_rows(name, data)[0][:50] if any(c.strip() for c in r)]
+    return next((r for r in rows if sum(1 for c in r if c) >= 2), rows[0] if rows else [])
 
 
 # Referral headers (relmap.ingest.referrals) count too, so one reader serves both.
@@ -236,18 +247,29 @@ _REFERRAL_HEADERS = {"referrer", "referred", "referredby", "introducer", "introd
 _KNOWN_HEADERS = {alias for fields in ALIASES.values() for aliases in fields.values() for alias in aliases} \
     | _REFERRAL_HEADERS
 
+#: How many cells of a row are looked at to tell whether it is the header.
+HEADER_CELLS = 1000
+
 
 def _header_score(cells: list[str]) -> int:
-    """How many cells of a row are known column names (any spelling, ``Entity - Field`` included)."""
-    return sum(1 for c in cells if c.strip() and any(k in _KNOWN_HEADERS for k in header_keys(None, c)))
+    """How many of a row's first cells are known column names (any spelling, ``Entity - Field`` included)."""
+    score = 0
+    for cell in cells[:HEADER_CELLS]:
+        key = norm_header(cell)
+        if key in _KNOWN_HEADERS:
+            score += 1
+        elif key and any(ch in cell for ch in "-:(\u2013") and \
+                any(k in _KNOWN_HEADERS for k in header_keys(None, cell)):
+            score += 1
+    return score
 
 
 def _better_header_below(rows: list[list[str]], idx: int) -> int:
     """A two-row header ("Contact,,,Company" above "First Name,Last Name,...,Company"): the row
     just below wins when it names more known columns."""
-    best = _header_score([c.strip() for c in rows[idx]])
+    best = _header_score(rows[idx])
     for below in range(idx + 1, min(idx + 3, len(rows))):
-        score = _header_score([c.strip() for c in rows[below]])
+        score = _header_score(rows[below])
         if score > best:
             idx, best = below, score
     return idx
@@ -262,19 +284,23 @@ def read_table(name: str, data: bytes, mapping: dict[str, str] | None = None) ->
     wanted = {norm_header(c) for c in (mapping or {})}
     rows, lines, encoding, delimiter = read_rows(name, data, wanted)
     for idx, row in enumerate(rows[:50]):
-        cells = [c.strip() for c in row]
-        normed = {norm_header(c) for c in cells}
-        if (wanted and wanted <= normed) or (not wanted and _header_score(cells) >= 2):
+        # A header's known columns are among its first cells: a 100,000-column line is not scanned whole.
+        normed = {norm_header(c) for c in row[:HEADER_CELLS]}
+        if (wanted and wanted <= normed) or (not wanted and _header_score(row) >= 2):
             if not wanted:
                 idx = _better_header_below(rows, idx)
-                cells = [c.strip() for c in rows[idx]]
+            cells = [c.strip() for c in rows[idx]]
             data = unwrap_quoted_rows(rows[idx + 1:], delimiter, len(cells))
             return Table(name, encoding, delimiter, cells, lines[idx], data, lines[idx + 1:])
     if wanted:
-        raise RejectedFile(f"{name}: no row in its first 50 lines holds the columns named in --map "
-                           f"({', '.join(mapping)}); check their spelling against the file's header.")
-    raise RejectedFile(f"{name} has no header row relmap recognises in its first 50 lines; "
-                       "upload the file as exported, with its header row, or name its columns with --map.")
+        raise NoHeaderFound(f"{name}: no row in its first 50 lines holds the columns named in --map "
+                            f"({', '.join(mapping)}); check their spelling against the file's header.")
+    raise NoHeaderFound(f"{name} has no header row relmap recognises in its first 50 lines; "
+                        "upload the file as exported, with its header row, or name its columns with --map.")
+
+
+class NoHeaderFound(RejectedFile):
+    """No row of a CRM or referrals file looks like its header."""
 
 
 # --- kind and mapping --------------------------------------------------------------------------
