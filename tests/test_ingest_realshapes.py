@@ -267,3 +267,74 @@ def test_required_field_message_names_the_record_in_the_singular():
     with pytest.raises(Exception) as info:
         parse_bytes("deals.csv", b"Stage,Amount\nWon,5\n")
     assert "no column holds the opportunity name" in str(info.value)
+
+
+# --- workbooks and web pages ----------------------------------------------------------------------
+
+
+def test_connections_resaved_as_xlsx_are_connections(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Notes:"], ["When exporting your connection data, you may notice that some of the email addresses "
+                             "are missing."], [],
+                ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
+                ["Amara", "Okoye", "https://www.linkedin.com/in/amara-okoye-fake", None, "Brightwell", "Engineer",
+                 datetime(2024, 12, 9)],
+                ["Lars", "Holm", "https://www.linkedin.com/in/lars-holm-fake", "lars@nordvik.example", "Nordvik, Inc.",
+                 "Manager", datetime(2024, 11, 1)],
+                [None, None, None, None, None, None, datetime(2024, 10, 20)],
+                ["Priya", "Raman", "https://www.linkedin.com/in/priya-raman-fake", None, "Tessel", "Analyst",
+                 "15 Oct 2024"]):
+        sheet.append(row)
+    path = tmp_path / "Connections.xlsx"
+    book.save(path)
+    [parsed] = parse_bytes(path.name, path.read_bytes())
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.hidden_rows, parsed.problems) == \
+        ("linkedin_connections", "2023+ excel-resave", 4, 1, [])
+    assert _records(parsed, "line", "first_name", "company", "connected_on") == [
+        (5, "Amara", "Brightwell", date(2024, 12, 9)), (6, "Lars", "Nordvik, Inc.", date(2024, 11, 1)),
+        (8, "Priya", "Tessel", date(2024, 10, 15))]
+
+
+def test_salesforce_printable_view_html_xls():
+    parsed = _parse("sf_printable_view.xls")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_accounts", "salesforce", 3, [])
+    assert _records(parsed, "line", "name", "domain", "status", "owner", "last_activity") == [
+        (6, "Aster & Co", "aster.example", "customer", "Jane Fakeworth", date(2024, 11, 28)),
+        (7, "Birch LLC", "birch.example", "prospect", "Jane Fakeworth", None),
+        (9, "Cedar GmbH", "cedar.example", "customer", "Ken Fakeley", date(2024, 10, 2)),
+    ]
+
+
+def test_old_binary_xls_is_refused_with_what_to_do():
+    from relmap.model import RejectedFile
+
+    with pytest.raises(RejectedFile) as info:
+        parse_bytes("pipeline.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    assert "pipeline.xls" in str(info.value) and "save it as .xlsx or CSV" in str(info.value)
+
+
+_OUTLOOK_HEADER = ('"Title","First Name","Middle Name","Last Name","Suffix","E-mail Address","E-mail 2 Address",'
+                   '"Business Street","Business City","Company","Department","Job Title","Business Phone","Notes"')
+
+
+def _outlook(*people: tuple[str, str, str, str, str]) -> bytes:
+    lines = [_OUTLOOK_HEADER] + [f'"","{f}","","{last}","","{mail}","","","","{co}","","{title}","",""'
+                                 for f, last, mail, co, title in people]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_linkedin_outlook_export_of_2010_2016_is_connections():
+    data = _outlook(("Gael", "Winter", "gael@fake.example", "UTN Fake", "Director, Projects"),
+                    ("Rosa", "Marlow, MBA", "rosa@fake.example", "", ""))
+    [parsed] = parse_bytes("linkedin_connections_export_microsoft_outlook.csv", data)
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == \
+        ("linkedin_connections", "2010-2016 outlook", 2, [])
+    assert _records(parsed, "first_name", "last_name", "email", "company", "position", "connected_on") == [
+        ("Gael", "Winter", "gael@fake.example", "UTN Fake", "Director, Projects", None),
+        ("Rosa", "Marlow, MBA", "rosa@fake.example", None, None, None)]
+    # The same columns from Outlook itself are an address book: CRM contacts.
+    [contacts] = parse_bytes("outlook_contacts.csv", data)
+    assert (contacts.kind, len(contacts.frame)) == ("crm_contacts", 2)

@@ -17,6 +17,8 @@ from relmap.model import ParsedFile, RejectedFile, UnknownKind
 
 __all__ = ["parse_bytes", "check_size", "check_upload", "PARSERS"]
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound-file header of .xls, .doc, .msg
+
 #: kind -> parser(path, table, content_hash, mapping) -> ParsedFile. Other modules add their kinds here.
 PARSERS = dict(linkedin.PARSERS)
 
@@ -25,7 +27,12 @@ def parse_bytes(name: str, data: bytes, kind: str | None = None,
                 mapping: dict[str, str] | None = None) -> list[ParsedFile]:
     """Parse one file's bytes; returns one ``ParsedFile`` (one per known member for an archive)."""
     check_upload(name, data)
+    if data.startswith(_OLE2):
+        raise RejectedFile(f"{Path(name).name} is an old-style Excel .xls workbook (or another Office file), "
+                           "which relmap cannot read; open it in Excel, save it as .xlsx or CSV and upload that.")
     if crm.is_xlsx(data):
+        if kind not in _CRM_AND_REFERRALS and not mapping and (parsed := _parse_known_workbook(name, data, kind)):
+            return [parsed]
         return [_parse_crm_or_referrals(name, data, kind, mapping)]
     if archive.is_archive(data):
         return archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping)
@@ -61,7 +68,7 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
     if archive.is_zip(data):
         raise UnknownKind(f"{display} is a zip or Excel file that relmap cannot open (damaged, or a zip inside "
                           "a zip); download or save it again, or upload the files inside it.")
-    if kind in _CRM_AND_REFERRALS or mapping:
+    if kind in _CRM_AND_REFERRALS or mapping or crm.is_html(data):
         return _parse_crm_or_referrals(name, data, kind, mapping)
     try:
         table = sniff.read_table(display, data)
@@ -72,6 +79,8 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
     if len(table.rows) > config.MAX_ROWS:
         raise sniff.too_many_rows(display)
     detected = kind or sniff.detect_kind(table)
+    if detected is None and _outlook_connections(display, table):
+        detected = "linkedin_connections"
     if detected is None and "connectedon" in table.column_index():
         # Shared exports sometimes have the name columns cut out: nobody can be stored from them.
         raise RejectedFile(f"{display} looks like a LinkedIn Connections export without its First Name and "
@@ -85,6 +94,28 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
                            f"known kinds are {', '.join(sorted(PARSERS))}.")
     content_hash = hashlib.sha256(data).hexdigest()
     return parser(name, table, content_hash, mapping)
+
+
+_OUTLOOK_COLUMNS = {"firstname", "lastname", "emailaddress", "company", "jobtitle", "businessstreet"}
+
+
+def _outlook_connections(name: str, table: sniff.Table) -> bool:
+    """LinkedIn's connections export of 2010-2016 ("Export to Outlook CSV",
+    ``linkedin_connections_export_microsoft_outlook.csv``): Outlook's contact columns, no
+    ``Connected On``. The columns alone are any Outlook address book, so the file name must say
+    LinkedIn; other Outlook exports are read as CRM contacts."""
+    return "linkedin" in name.lower() and _OUTLOOK_COLUMNS <= set(table.column_index())
+
+
+def _parse_known_workbook(name: str, data: bytes, kind: str | None) -> ParsedFile | None:
+    """A LinkedIn file re-saved as .xlsx (Connections, Invitations...), read by its own parser;
+    None when the workbook holds no LinkedIn header (a CRM report)."""
+    display = Path(name).name
+    table = sniff.known_table(display, crm.read_xlsx_rows(display, data), "xlsx")
+    detected = kind or (sniff.detect_kind(table) if table else None)
+    if table is None or detected not in PARSERS:
+        return None
+    return PARSERS[detected](name, table, hashlib.sha256(data).hexdigest(), None)
 
 
 # --- CRM exports and referrals ------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
 
 import pandas as pd
 
@@ -221,11 +222,90 @@ def read_xlsx_rows(name: str, data: bytes, wanted: set[str] | None = None) -> li
     raise RejectedFile(f"{name} is an empty workbook; export the CRM report again.")
 
 
+def is_html(data: bytes) -> bool:
+    """True for an HTML page holding a table: the ".xls" many CRMs export (Salesforce's printable
+    view, "Export to Excel" of older tools) is HTML, not a workbook."""
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
+        head = head.decode("utf-16", errors="ignore").encode()
+    return head.startswith(b"<") and b"<table" in data[:1_000_000].lower().replace(b"\x00", b"")
+
+
+class _HtmlRows(HTMLParser):
+    """Every ``<tr>`` of an HTML page as a list of cell texts, in page order (a ``colspan`` cell
+    is followed by empty cells, so columns line up)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self._end_row()
+            self.row = []
+        elif tag in ("td", "th"):
+            self._end_cell()
+            self.cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self.span = min(int(span), 1000) if span.strip().isdigit() else 1
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag in ("tr", "table"):
+            self._end_row()
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+    def _end_cell(self) -> None:
+        if self.cell is not None:
+            if self.row is None:
+                self.row = []
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.row.extend([""] * (self.span - 1))
+            self.cell = None
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self.row:
+            self.rows.append(self.row)
+            if len(self.rows) > config.MAX_ROWS + 51:
+                raise RejectedFile("more rows than the limit")
+        self.row = None
+
+
+def read_html_rows(name: str, data: bytes) -> list[list[str]]:
+    """The table rows of an HTML ".xls" export, as text."""
+    text, _ = decode(name, data)
+    parser = _HtmlRows()
+    try:
+        parser.feed(text)
+        parser.close()
+    except RejectedFile:
+        raise RejectedFile(f"{name} has more than {config.MAX_ROWS:,} rows, the limit; split it into "
+                           "smaller files or raise RELMAP_MAX_ROWS.") from None
+    parser._end_row()
+    if not parser.rows:
+        raise RejectedFile(f"{name} is a web page without a table; export the report again as CSV.")
+    return parser.rows
+
+
 def read_rows(name: str, data: bytes, wanted: set[str] | None = None) -> tuple[list[list[str]], list[int], str, str]:
-    """Rows of a CSV or XLSX file with each row's 1-based line; plus encoding and delimiter."""
+    """Rows of a CSV, XLSX or HTML-table file with each row's 1-based line (row number for a
+    workbook or a web page); plus encoding and delimiter."""
     if is_xlsx(data):
         rows = read_xlsx_rows(name, data, wanted)
         return rows, list(range(1, len(rows) + 1)), "xlsx", ""
+    if is_html(data):
+        rows = read_html_rows(name, data)
+        return rows, list(range(1, len(rows) + 1)), "html", ""
     text, encoding = decode(name, data)
     sample = text[:20000]
     delimiter = max([",", ";", "\t"], key=sample.count)

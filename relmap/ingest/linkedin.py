@@ -171,7 +171,9 @@ def _result(path: str, kind: str, layout: str, records: pd.DataFrame, content_ha
 
 def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) -> str:
     """Name the vintage from the header, the preamble and the date spelling."""
-    if "currentcompany" in index or "currentposition" in index:
+    if "connectedon" not in index:
+        base = "2010-2016 outlook"  # LinkedIn's "Export to Outlook CSV": no connection dates
+    elif "currentcompany" in index or "currentposition" in index:
         base = "2016-2017"
     elif "url" in index:
         base = "2023+"
@@ -181,7 +183,7 @@ def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) 
         base = "2020-2023"
     else:
         base = "2018-2020"
-    resaved = table.delimiter != "," or table.encoding in ("cp1252", "utf-16", "utf-16-le", "utf-16-be") \
+    resaved = table.delimiter != "," or table.encoding in ("cp1252", "utf-16", "utf-16-le", "utf-16-be", "xlsx") \
         or bool(formats & _EXCEL_FORMATS)
     return f"{base} excel-resave" if resaved else base
 
@@ -202,7 +204,7 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
         "url_text": _column(raw, table, "url", "profile url", "public profile url"),
         "email": _column(raw, table, "email address", "email"),
         "company": _column(raw, table, "company", "current company"),
-        "position": _column(raw, table, "position", "current position"),
+        "position": _column(raw, table, "position", "current position", "job title"),
         "date_text": _column(raw, table, "connected on"),
     })
     f["connected_on"], bad_date, formats = _dates(f["date_text"])

@@ -331,6 +331,16 @@ def _table(name: str, text: str, encoding: str, delimiter: str, known: bool) -> 
     return Table(name, encoding, delimiter, header, lines[idx], data, lines[idx + 1:])
 
 
+def known_table(name: str, rows: list[list[str]], encoding: str) -> Table | None:
+    """The rows of a workbook sheet as a ``Table`` when one of its first rows is the header of a
+    known kind (a Connections.csv re-saved as .xlsx), else None. Line numbers are row numbers."""
+    idx = _find_header(rows)
+    if idx is None:
+        return None
+    header = [c.strip().lstrip("\ufeff") for c in rows[idx]]
+    return Table(name, encoding, "", header, idx + 1, rows[idx + 1:], list(range(idx + 2, len(rows) + 2)))
+
+
 def detect_kind(table: Table) -> str | None:
     """The file kind from its header (``"linkedin_connections"``...), or None when unknown."""
     return _header_kind(table.header)[0]
