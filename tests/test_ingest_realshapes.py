@@ -338,3 +338,25 @@ def test_linkedin_outlook_export_of_2010_2016_is_connections():
     # The same columns from Outlook itself are an address book: CRM contacts.
     [contacts] = parse_bytes("outlook_contacts.csv", data)
     assert (contacts.kind, len(contacts.frame)) == ("crm_contacts", 2)
+
+
+# --- reports in other languages --------------------------------------------------------------------
+
+
+def test_german_salesforce_report_with_localised_headers_and_footer():
+    parsed = _parse("sf_opportunities_de.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_opportunities", "salesforce", 3, [])
+    assert _records(parsed, "name", "account_name", "amount", "close_date", "is_won", "is_closed", "owner") == [
+        ("Nordlicht Erweiterung", "Nordlicht AG", 12500.0, date(2025, 1, 15), True, True, "Jana Fakemann"),
+        ("Süd Pilot", "Südwind GmbH", 2400.5, date(2025, 2, 28), False, False, "Jana Fakemann"),
+        ("Ost Verlängerung", "Ostsee KG", 900.0, date(2024, 11, 3), False, True, "Udo Fakeberg"),
+    ]
+
+
+def test_french_accounts_report():
+    parsed = _parse("sf_accounts_fr.csv")
+    assert (parsed.kind, parsed.rows_read, parsed.problems) == ("crm_accounts", 2, [])
+    assert _records(parsed, "name", "domain", "status", "owner", "last_activity") == [
+        ("Boulangerie Fictive SARL", "boulangerie-fictive.example", "customer", "Léa Fauxnom", date(2024, 12, 2)),
+        ("Atelier Imaginaire SAS", "atelier-imaginaire.example", "prospect", "Léa Fauxnom", None),
+    ]

@@ -36,55 +36,86 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "external_id": ["id", "accountid", "recordid", "companyid", "externalid", "zohoaccountid", "hubspotcompanyid",
                         "organizationid"],
         "name": ["accountname", "companyname", "name", "account", "company", "organization", "organisation",
-                 "organizationname", "customer", "customername", "displayname", "leadname"],
+                 "organizationname", "customer", "customername", "displayname", "leadname", "nomducompte",
+                 "nombredelacuenta", "firmenname", "unternehmensname", "nomdelentreprise", "nombredelaempresa",
+                 "bedrijfsnaam", "accountnaam", "nomedaconta", "firma", "unternehmen", "societe", "entreprise",
+                 "empresa", "bedrijf"],
         "domain": ["companydomainname", "website", "domain", "companydomain", "websiteurl", "web", "url",
-                   "emaildomain", "companywebsite"],
+                   "emaildomain", "companywebsite", "siteweb", "sitioweb", "webseite"],
         "status": ["type", "accounttype", "status", "accountstatus", "customerstatus", "lifecyclestage",
-                   "relationship", "companytype", "relationshiptype", "statuslabel", "contacttype"],
+                   "relationship", "companytype", "relationshiptype", "statuslabel", "contacttype", "typ",
+                   "accounttyp", "lebenszyklusphase", "typedecompte", "tipodecuenta"],
         "owner": ["accountowner", "companyowner", "owner", "ownername", "ownerid", "accountmanager", "ownedby",
-                  "organizationowner", "assignedto", "salesrep", "salesperson"],
+                  "organizationowner", "assignedto", "salesrep", "salesperson", "accountinhaber",
+                  "proprietaireducompte", "propietariodelacuenta", "accounteigenaar", "unternehmensinhaber"],
         "arr": ["arr", "annualrecurringrevenue", "contractvalue", "acv", "annualcontractvalue"],
         "renewal_date": ["renewaldate", "nextrenewaldate", "contractenddate", "contractrenewaldate", "renewal"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
-                          "lastengagementdate"],
+                          "lastengagementdate", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
     "crm_contacts": {
         "external_id": ["id", "contactid", "recordid", "externalid", "personid"],
-        "first_name": ["firstname", "first", "givenname", "prenom", "vorname", "nombre"],
-        "last_name": ["lastname", "last", "surname", "familyname", "nom", "nachname", "apellido"],
+        "first_name": ["firstname", "first", "givenname", "prenom", "vorname", "nombre", "voornaam", "nome"],
+        "last_name": ["lastname", "last", "surname", "familyname", "nom", "nachname", "apellido", "apellidos",
+                      "achternaam", "sobrenome"],
         "full_name": ["fullname", "contactname", "name", "contact", "personname"],
-        "email": ["email", "emailaddress", "workemail", "businessemail", "email1", "primaryemail", "emailwork"],
-        "title": ["title", "jobtitle", "position", "titel", "poste"],
+        "email": ["email", "emailaddress", "workemail", "businessemail", "email1", "primaryemail", "emailwork",
+                  "emailadresse", "adresseemail", "correoelectronico", "courriel", "emailadres"],
+        "title": ["title", "jobtitle", "position", "titel", "poste", "cargo", "functie", "fonction",
+                  "berufsbezeichnung", "jobtitel", "positiontitel"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
-                         "organisation", "organizationname", "parentcustomer", "leadname", "associatedcompanyname"],
+                         "organisation", "organizationname", "parentcustomer", "leadname", "associatedcompanyname",
+                         "nomducompte", "nombredelacuenta", "firmenname", "unternehmensname", "firma", "unternehmen",
+                         "societe", "entreprise", "empresa", "bedrijf", "bedrijfsnaam"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
                                 "hubspotcompanyid", "parentcustomerid"],
         "role": ["contactrole", "role", "buyingrole", "opportunityrole", "persona"],
         "owner": ["contactowner", "owner", "ownername", "ownerid", "leadowner", "ownedby", "personowner",
-                  "assignedto", "salesrep", "salesperson"],
+                  "assignedto", "salesrep", "salesperson", "kontaktinhaber", "proprietaireducontact",
+                  "propietariodelcontacto", "contacteigenaar"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
-                          "lastengagementdate"],
+                          "lastengagementdate", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
     "crm_opportunities": {
         "external_id": ["id", "opportunityid", "recordid", "dealid"],
-        "name": ["opportunityname", "dealname", "name", "opportunity", "deal", "title", "topic"],
+        "name": ["opportunityname", "dealname", "name", "opportunity", "deal", "title", "topic", "nomdelopportunite",
+                 "nombredelaoportunidad", "opportunitynaam", "nomedaoportunidade"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
-                         "organisation", "potentialcustomer", "customer", "leadname", "associatedcompanyname"],
+                         "organisation", "potentialcustomer", "customer", "leadname", "associatedcompanyname",
+                         "nomducompte", "nombredelacuenta", "accountnaam", "nomedaconta", "firma", "unternehmen"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid"],
-        "stage": ["stage", "stagename", "dealstage", "opportunitystage", "salesstage", "pipelinephase",
-                  "statuslabel"],
+        "stage": ["stage", "stagename", "dealstage", "opportunitystage", "salesstage", "pipelinephase", "statuslabel",
+                  "phase", "etape", "etapa", "fase", "verkaufsphase"],
         "status": ["status", "dealstatus", "opportunitystatus", "statustype"],
         "amount": ["amount", "dealamount", "opportunityamount", "amountconverted", "value", "dealvalue", "arr",
-                   "annualrecurringrevenue", "estrevenue", "estimatedrevenue", "actualrevenue"],
-        "close_date": ["closedate", "expectedclosedate", "closingdate", "close", "estclosedate",
-                       "estimatedclosedate", "actualclosedate", "datewon", "wontime"],
+                   "annualrecurringrevenue", "estrevenue", "estimatedrevenue", "actualrevenue", "betrag", "montant",
+                   "importe", "bedrag", "valor"],
+        "close_date": ["closedate", "expectedclosedate", "closingdate", "close", "estclosedate", "estimatedclosedate",
+                       "actualclosedate", "datewon", "wontime", "schlusstermin", "abschlussdatum", "datedecloture",
+                       "datedefermeture", "fechadecierre", "sluitingsdatum", "datadefechamento"],
         "is_closed": ["isclosed", "closed"],
         "is_won": ["iswon", "won"],
         "contact_roles": ["contactroles", "contacts", "associatedcontacts", "associatedcontact", "primarycontact",
                           "contact", "contactrole", "contactperson", "contactname"],
         "owner": ["opportunityowner", "dealowner", "owner", "ownername", "ownerid", "ownedby", "username",
-                  "assignedto", "salesrep", "salesperson"],
+                  "assignedto", "salesrep", "salesperson", "opportunityinhaber", "proprietairedelopportunite",
+                  "propietariodelaoportunidad", "opportunityeigenaar"],
     },
+}
+
+# Header words of reports exported in French, German, Spanish, Dutch, Portuguese or Italian: their
+# numeric dates are day first (02/12/2024 is 2 December) unless a value proves otherwise.
+_LOCALISED_HEADERS = {
+    "prenom", "vorname", "nombre", "nachname", "apellido", "apellidos", "voornaam", "achternaam", "sobrenome", "titel",
+    "poste", "nomducompte", "nombredelacuenta", "firmenname", "unternehmensname", "nomdelentreprise",
+    "nombredelaempresa", "bedrijfsnaam", "accountnaam", "nomedaconta", "accountinhaber", "proprietaireducompte",
+    "propietariodelacuenta", "accounteigenaar", "typedecompte", "tipodecuenta", "siteweb", "sitioweb", "webseite",
+    "emailadresse", "adresseemail", "correoelectronico", "courriel", "kontaktinhaber", "proprietaireducontact",
+    "propietariodelcontacto", "nomdelopportunite", "nombredelaoportunidad", "opportunitynaam", "nomedaoportunidade",
+    "phase", "etape", "etapa", "fase", "betrag", "montant", "importe", "bedrag", "schlusstermin", "abschlussdatum",
+    "datedecloture", "datedefermeture", "fechadecierre", "sluitingsdatum", "datadefechamento", "opportunityinhaber",
+    "proprietairedelopportunite", "propietariodelaoportunidad", "derniereactivite", "letzteaktivitat",
+    "ultimaactividad",
 }
 
 #: Fields a file of each kind cannot do without (any one of each inner tuple).
@@ -99,11 +130,15 @@ _KIND_MARKERS = (
     ("crm_opportunities", {"opportunityname", "dealname", "stagename", "dealstage", "opportunitystage", "iswon",
                            "isclosed", "opportunityid", "dealid", "stage", "opportunityowner", "dealowner",
                            "estclosedate", "estrevenue", "potentialcustomer", "pipelinephase", "expectedclosedate",
-                           "datewon", "valueperiod", "statustype"}),
+                           "datewon", "valueperiod", "statustype", "nomdelopportunite", "nombredelaoportunidad",
+                           "schlusstermin", "datedecloture", "fechadecierre", "etape", "etapa", "phase"}),
     ("crm_contacts", {"firstname", "lastname", "fullname", "contactname", "contactid", "contactowner", "email",
-                      "emailaddress", "jobtitle", "contactrole", "primaryemail", "workemail", "businessemail"}),
+                      "emailaddress", "jobtitle", "contactrole", "primaryemail", "workemail", "businessemail",
+                      "vorname", "nachname", "prenom", "apellido", "apellidos", "voornaam", "achternaam",
+                      "emailadresse", "correoelectronico", "courriel"}),
     ("crm_accounts", {"accountname", "companyname", "companydomainname", "website", "accounttype", "accountowner",
-                      "companyowner", "accountid", "arr", "displayname"}),
+                      "companyowner", "accountid", "arr", "displayname", "nomducompte", "nombredelacuenta",
+                      "firmenname", "unternehmensname", "accountinhaber"}),
 )
 
 # Words naming a record type in "Entity - Field" headers (Pipedrive "Deal - Title", "Person - Email"),
@@ -125,10 +160,12 @@ _DO_NOT_MODIFY = re.compile(r"^\(do not modify\)\s*(.*)$", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")  # "Account Name (Account)", "Associated Company IDs (Primary)"
 
 _FOOTER = re.compile(r"^(grand totals?\b|gesamtsumme|totaux|total g[eé]n[eé]ral|totales generales|"
-                     r"confidential information|copyright\b|generated by\b|©)", re.IGNORECASE)
+                     r"confidential information|vertrauliche informationen|informations confidentielles|"
+                     r"informaci[oó]n confidencial|copyright\b|generated by\b|©)", re.IGNORECASE)
 # Rows of a grouped report that hold no record: subtotals, totals, counts ("Subtotal", "Count: 2", "Total").
 _SUMMARY_ROW = re.compile(r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|count|sum|average|avg|max(?:imum)?|"
-                          r"min(?:imum)?|median|record\s+count)(?:\s+of\s+.*|\s*[:(].*)?$", re.IGNORECASE)
+                          r"min(?:imum)?|median|record\s+count|zwischensumme|summe|anzahl|sous-total|"
+                          r"somme|recuento)(?:\s+of\s+.*|\s*[:(].*)?$", re.IGNORECASE)
 # A group header of a summary report: "Account Owner: Jane Doe (3 records)".
 _GROUP_ROW = re.compile(r"^(?:(?P<label>[^:()]{1,80}?):\s*)?(?P<value>.*?)\s*\(\s*[\d.,]+\s*(?:records?|rows?|items?)?\s*\)$",
                         re.IGNORECASE)
@@ -843,7 +880,8 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
         kept.append((line, values))
 
     date_fields = {"renewal_date", "last_activity", "close_date"} & (set(by_field) | set(group_values))
-    parsed_dates = {f: parse_dates([r.get(f) for _, r in kept], dayfirst=True if decimal_comma else None)
+    localised = bool({norm_header(h) for h in table.header} & _LOCALISED_HEADERS)
+    parsed_dates = {f: parse_dates([r.get(f) for _, r in kept], dayfirst=True if decimal_comma or localised else None)
                     for f in date_fields}
     records = []
     for n, (line, r) in enumerate(kept):
@@ -883,13 +921,15 @@ def first_of(text: object) -> str | None:
 
 
 def _opportunity_status(text: object) -> tuple[bool | None, bool | None]:
-    """(won, closed) from a status cell such as Pipedrive's ``won``/``lost``/``open`` or Dynamics' ``Won``."""
+    """(won, closed) from a status or stage cell: Pipedrive's ``won``/``lost``/``open``, Dynamics'
+    ``Won``, or a stage in another language (``Abgeschlossen und gewonnen``, ``Fermée perdue``)."""
     key = identity.fold(identity.clean_text(text) or "")
     if not key:
         return None, None
-    if re.search(r"\bwon\b", key):
+    if re.search(r"\b(won|gewonnen|gagnee?|ganad[ao]|gewonnen|vint[ao]|ganha)\b", key):
         return True, True
-    if re.search(r"\b(lost|abandoned|cancell?ed|closed|dead|disqualified)\b", key):
+    if re.search(r"\b(lost|verloren|perdue?|perdid[ao]|pers[ao]|abandoned|cancell?ed|closed|dead|disqualified|"
+                 r"abgeschlossen|fermee?|cerrad[ao]|chius[ao])\b", key):
         return False, True
     if re.search(r"\b(open|active|in progress)\b", key):
         return False, False
@@ -940,12 +980,14 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
         stage = r.get("stage")
         won, closed = parse_bool(r.get("is_won")), parse_bool(r.get("is_closed"))
         status_won, status_closed = _opportunity_status(r.get("status"))
+        stage_won, stage_closed = _opportunity_status(stage)
         stage_key = norm_header(stage)
         if won is None:
-            won = status_won if status_won is not None else stage_key in {"closedwon", "won", "dealwon"}
+            won = status_won if status_won is not None else \
+                stage_key in {"closedwon", "won", "dealwon"} or bool(stage_won)
         if closed is None:
             closed = status_closed if status_closed is not None else \
-                won or stage_key.startswith("closed") or stage_key in {"lost", "deallost"}
+                won or stage_key.startswith("closed") or stage_key in {"lost", "deallost"} or bool(stage_closed)
         rec.update(name=r["name"], account_name=first_of(r.get("account_name")),
                    account_external_id=clean_id(first_of(r.get("account_external_id"))), stage=stage or r.get("status"),
                    is_closed=bool(closed or won), is_won=bool(won),
