@@ -185,6 +185,34 @@ def _latest_rep_snapshots(snaps: pd.DataFrame) -> np.ndarray | None:
     return s.loc[(s["as_of"] == newest).to_numpy(dtype=bool, na_value=False), "snapshot_id"].astype("int64").to_numpy()
 
 
+def combine_keys(*columns) -> np.ndarray:
+    """One int64 key per row for the tuple of integer ``columns`` (equal tuples, equal keys): arithmetic on
+    the values when they are small and non-negative, else on their factorized codes. No sorting.
+
+    >>> combine_keys(np.array([1, 1, 2]), np.array([5, 6, 5])).tolist()
+    [12, 13, 19]
+    """
+    parts, bound = [], 1
+    for col in columns:
+        vals = np.asarray(col)
+        if not len(vals):
+            return np.zeros(0, dtype="int64")
+        if vals.dtype.kind not in "iub" or vals.min() < 0:
+            vals = pd.factorize(vals)[0]
+        vals = vals.astype("int64", copy=False)
+        parts.append((vals, int(vals.max()) + 1))
+    total = 1
+    for _, b in parts:
+        total *= b
+    if total >= 1 << 62:  # too wide for arithmetic on the values: use dense codes
+        parts = [(c, int(c.max()) + 1) for c in (pd.factorize(v)[0].astype("int64") for v, _ in parts)]
+    key = np.zeros(len(parts[0][0]), dtype="int64")
+    for vals, b in parts:
+        key = key * b + vals
+        bound *= b
+    return key
+
+
 def _int(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("Int64")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from relmap.insights.context import Context, iso, seniority
+from relmap.insights.context import Context, combine_keys, iso, seniority
 
 JOB_CHANGE_COLUMNS = ["person_id", "from_company_id", "to_company_id", "window_start", "window_end",
                       "from_snapshot_id", "to_snapshot_id", "evidence_ids", "confidence"]
@@ -128,14 +128,27 @@ def promotions(ctx: Context) -> pd.DataFrame:
     """
     if "promotions" in ctx.cache:
         return ctx.cache["promotions"]
-    obs = ctx.obs[ctx.obs["title"].notna()]
-    key = obs["title"].astype(str).str.strip().str.casefold()
-    obs = obs.assign(_t=key, _src=np.where((obs["source"] == "crm").to_numpy(dtype=bool, na_value=False),
-                                           "crm", "linkedin"))
+    obs = ctx.obs
+    title = obs["title"].astype("category")
+    codes = title.cat.codes.to_numpy()
+    has_title = codes >= 0
+    # Titles compare as stripped casefolded text: fold each distinct title once, then compare int codes.
+    folded = pd.Series(title.cat.categories.astype(str)).str.strip().str.casefold()
+    fold_code = pd.factorize(folded)[0].astype("int64")
+    t = np.where(has_title, fold_code[np.where(has_title, codes, 0)] if len(fold_code) else 0, -1)
+    src = np.where((obs["source"] == "crm").to_numpy(dtype=bool, na_value=False), 0, 1)  # crm sorts first
+    # Only (person, company, kind of source) groups with two distinct titles can hold a promotion.
+    rows = np.flatnonzero(has_title)
+    group_key = combine_keys(obs["person_id"].to_numpy()[rows], obs["company_id"].to_numpy()[rows], src[rows])
+    first_of_pair = ~pd.Series(combine_keys(group_key, t[rows])).duplicated().to_numpy()
+    distinct_groups = pd.Series(group_key[first_of_pair])
+    several = pd.Series(group_key).isin(distinct_groups[distinct_groups.duplicated()].unique()).to_numpy()
+    pick = rows[several]
+    sub = pd.DataFrame({"person_id": obs["person_id"].to_numpy()[pick], "company_id": obs["company_id"].to_numpy()[pick],
+                        "_src": src[pick], "observed_on": obs["observed_on"].to_numpy()[pick],
+                        "snapshot_id": obs["snapshot_id"].to_numpy()[pick], "_t": t[pick],
+                        "title": title.iloc[pick].astype(object).to_numpy()})
     group = ["person_id", "company_id", "_src"]
-    distinct = obs[group + ["_t"]].drop_duplicates()
-    several = distinct[distinct.duplicated(group, keep=False)][group].drop_duplicates()
-    sub = obs.merge(several, on=group)
     sub = sub.sort_values(group + ["observed_on", "snapshot_id"], kind="stable")
     g = sub.groupby(group, sort=False)
     prev_t, prev_title = g["_t"].shift(1), g["title"].shift(1)

@@ -10,6 +10,8 @@ Paths are ranked by hops, then strength (recency, messages, CRM role).
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 import pandas as pd
 
@@ -38,15 +40,19 @@ def _rep_positions(ctx: Context) -> pd.DataFrame:
 
 
 def rows_for(ctx: Context, name: str, frame: pd.DataFrame, column: str, ids) -> pd.DataFrame:
-    """Rows of ``frame`` whose ``column`` is in ``ids``, through a sorted index kept in ``ctx.cache``
-    (so one query touches only its rows, not the whole frame)."""
+    """Rows of ``frame`` whose ``column`` is in ``ids``, in frame order, through a sorted index kept in
+    ``ctx.cache`` (so one query touches only its rows, not the whole frame). A query for many ids
+    (at least 0.1% of the rows) with no index built yet is one pass over the frame instead: cheaper than
+    sorting it for an index nobody else may use."""
     key = ("index", name)
+    ids = np.unique(np.asarray(ids, dtype="int64"))
+    if key not in ctx.cache and len(ids) * 1000 >= len(frame):
+        return frame[frame[column].isin(ids).to_numpy()]
     if key not in ctx.cache:
         values = frame[column].to_numpy(dtype="int64")
         order = np.argsort(values, kind="stable")
         ctx.cache[key] = (order, values[order])
     order, ordered = ctx.cache[key]
-    ids = np.unique(np.asarray(ids, dtype="int64"))
     lo = np.searchsorted(ordered, ids, "left")
     hi = np.searchsorted(ordered, ids, "right")
     counts = hi - lo
@@ -140,11 +146,17 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def path_sentence(ctx: Context, row) -> str:
-    """One path as a sentence a rep can act on."""
+_LOOK_UP = object()
+_PathRow = namedtuple("_PathRow", PATH_COLUMNS)
+
+
+def path_sentence(ctx: Context, row, title=_LOOK_UP) -> str:
+    """One path as a sentence a rep can act on (``title``: the target's current title, when the caller
+    has already looked it up)."""
     rep = ctx.rname(row.rep_id)
     if row.kind == "direct":
-        title = ctx.current.at[int(row.target_id), "title"] if int(row.target_id) in ctx.current.index else None
+        if title is _LOOK_UP:
+            title = ctx.current.at[int(row.target_id), "title"] if int(row.target_id) in ctx.current.index else None
         at = f"{title + ' at ' if isinstance(title, str) else ''}{ctx.cname(row.company_id)}"
         return f"{rep} knows {ctx.pname(row.target_id)} ({at})"
     if row.kind == "former_employee":
@@ -159,11 +171,17 @@ def path_sentence(ctx: Context, row) -> str:
 
 
 def path_records(ctx: Context, paths: pd.DataFrame, limit: int | None = None) -> list[dict]:
-    """Paths as dicts ``{rep, target, via, hops, strength, kind, path, sentence}``, best first."""
+    """Paths as dicts ``{rep, target, via, hops, strength, kind, path, sentence}``, best first
+    (``limit`` None: ``SETTINGS.max_paths``; 0: every row)."""
     limit = SETTINGS.max_paths if limit is None else limit
     rows = paths.head(limit) if limit else paths
+    if rows.empty:
+        return []
+    # Plain lists, not itertuples: this runs for thousands of paths at team scale.
+    titles = ctx.current["title"].reindex(rows["target_id"].to_numpy()).tolist()
     out = []
-    for row in rows.itertuples(index=False):
+    for values, title in zip(zip(*(rows[c].tolist() for c in PATH_COLUMNS)), titles):
+        row = _PathRow(*values)
         chain = [ctx.rname(row.rep_id)]
         if row.via_id != -1:
             chain.append(ctx.pname(row.via_id))
@@ -176,7 +194,7 @@ def path_records(ctx: Context, paths: pd.DataFrame, limit: int | None = None) ->
             "company": ctx.cname(row.company_id),
             "via": ctx.pname(row.via_id) if row.via_id != -1 else None,
             "hops": int(row.hops), "strength": round(float(row.strength), 2), "kind": row.kind,
-            "path": chain, "sentence": path_sentence(ctx, row),
+            "path": chain, "sentence": path_sentence(ctx, row, title),
         })
     return out
 
