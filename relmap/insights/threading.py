@@ -7,6 +7,7 @@ for each fact that holds and caps at 100; every point comes with its sentence.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from relmap.insights.champions import champions, moved_champions
@@ -30,17 +31,19 @@ def thread_people(ctx: Context, company_ids) -> pd.DataFrame:
     """People currently at the accounts with a live relationship, most senior first per account:
     company_id, person_id, title, seniority, in_crm."""
     cur = ctx.current
-    at = cur[cur["company_id"].isin(list(company_ids))]
+    rows = np.flatnonzero(cur["company_id"].isin(list(company_ids)).to_numpy())
+    pid = cur.index.to_numpy(dtype="int64")[rows]
     crm = ctx.contacts
-    crm_people = crm.loc[crm["person_id"].isin(at.index), "person_id"].unique() if len(crm) else []
-    in_crm = at.index.isin(crm_people)
-    live = at[at.index.isin(ctx.rels["person_id"].unique()) | in_crm]
-    out = pd.DataFrame({"company_id": live["company_id"].to_numpy(dtype="int64"),
-                        "person_id": live.index.to_numpy(dtype="int64"),
-                        "title": live["title"].to_numpy(), "seniority": live["seniority"].to_numpy(),
-                        "in_crm": in_crm[at.index.get_indexer(live.index)]})
-    out["_rank"] = out["seniority"].map(_SEN_RANK).fillna(3)
-    return out.sort_values(["company_id", "_rank", "person_id"]).drop(columns="_rank").reset_index(drop=True)
+    in_crm = pd.Series(pid).isin(crm["person_id"]).to_numpy() if len(crm) else np.zeros(len(pid), dtype=bool)
+    live = np.flatnonzero(np.isin(pid, ctx.rels["person_id"].unique()) | in_crm)
+    rows, pid = rows[live], pid[live]
+    company = cur["company_id"].to_numpy(dtype="int64")[rows]
+    level = cur["seniority"].to_numpy()[rows]
+    rank = np.select([level == k for k in _SEN_RANK], list(_SEN_RANK.values()), len(_SEN_RANK))
+    order = np.lexsort((pid, rank, company))
+    return pd.DataFrame({"company_id": company[order], "person_id": pid[order],
+                         "title": cur["title"].iloc[rows[order]].to_numpy(), "seniority": level[order],
+                         "in_crm": in_crm[live][order]})
 
 
 def _lists(series: pd.Series) -> dict:
@@ -71,10 +74,17 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
     thread_names = _lists(pd.Series(top["person_id"].map(ctx.person_name).to_numpy(), index=top["company_id"]))
     has_exec = set(tp.loc[tp["seniority"] == "executive", "company_id"])
     has_mgr = set(tp.loc[tp["seniority"].isin(["executive", "manager"]), "company_id"])
-    rel_rows = ctx.rels[ctx.rels["person_id"].isin(tp["person_id"])].merge(tp[["person_id", "company_id"]],
-                                                                          on="person_id")
+    # The live relationships with the threads (a thread is at one account: a lookup, not a merge).
+    at = pd.Index(tp["person_id"]).get_indexer(ctx.rels["person_id"])
+    hit = np.flatnonzero(at >= 0)
+    rel_rows = pd.DataFrame({"company_id": tp["company_id"].to_numpy()[at[hit]],
+                             "rep_id": ctx.rels["rep_id"].to_numpy()[hit],
+                             "last_touch": ctx.rels["last_touch"].to_numpy()[hit]})
     rep_counts = rel_rows.groupby(["company_id", "rep_id"], sort=False).size().rename("n").reset_index()
-    rep_lists = _lists(rep_counts.set_index("company_id")["rep_id"])
+    n_reps = rep_counts.groupby("company_id", sort=False).size().to_dict()
+    first_rep = rep_counts.drop_duplicates("company_id").set_index("company_id")["rep_id"].to_dict()
+    one_thread = [c for c, n in threads.items() if n == 1]  # only these name every rep
+    rep_lists = _lists(rep_counts.loc[rep_counts["company_id"].isin(one_thread)].set_index("company_id")["rep_id"])
     top_rep = rep_counts.sort_values("n", ascending=False).drop_duplicates("company_id").set_index("company_id")
     total = rep_counts.groupby("company_id")["n"].sum()
     share = (top_rep["n"] / total).to_dict()
@@ -123,15 +133,15 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
             add(f"1 contact at {name} ({shown})", w.one_thread)
         elif n == 2:
             add(f"2 contacts at {name} ({shown})", w.two_threads)
-        reps_here = rep_lists.get(cid, [])
+        n_here = n_reps.get(cid, 0)
         sh = share.get(cid)
-        if len(reps_here) == 1:
-            add(f"only {ctx.rname(reps_here[0])} knows anyone there", w.one_rep_holds_all)
-        elif reps_here and sh is not None and sh >= w.rep_share:
+        if n_here == 1:
+            add(f"only {ctx.rname(first_rep[cid])} knows anyone there", w.one_rep_holds_all)
+        elif n_here and sh is not None and sh >= w.rep_share:
             add(f"{ctx.rname(top_rep[cid])} holds {round(sh * 100)}% of the relationships", w.one_rep_holds_all)
-        elif n == 1 and len(reps_here) > 1:
-            add(f"{len(reps_here)} reps know {people[0]} "
-                f"({', '.join(sorted(ctx.rname(r) for r in reps_here))}) but it is still one person")
+        elif n == 1 and n_here > 1:
+            add(f"{n_here} reps know {people[0]} "
+                f"({', '.join(sorted(ctx.rname(r) for r in rep_lists[cid]))}) but it is still one person")
         gone = left_by.get(cid)
         champs = champ_names.get(cid, [])
         if gone:
@@ -174,7 +184,7 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
         reasons = [sentence for sentence, _ in parts]
         rows.append({
             "company_id": int(cid), "account": name, "status": status, "threads": n,
-            "single_threaded": n <= 1, "reps": len(reps_here), "rep_share": None if sh is None else round(float(sh), 2),
+            "single_threaded": n <= 1, "reps": n_here, "rep_share": None if sh is None else round(float(sh), 2),
             "risk_score": score, "risk_level": risk_level(score, w), "reasons": reasons, "champions": champs,
             "thread_names": people, "reason_points": [{"reason": r, "points": pts} for r, pts in parts],
         })
