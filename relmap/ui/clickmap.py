@@ -20,7 +20,7 @@ def _component():
     return components.declare_component("relmap_map", path=str(FRONTEND))
 
 
-def clickable_map(page: str, key: str, height: int = 760) -> str | None:
+def clickable_map(page: str, key: str, height: int = 840) -> str | None:
     """Show the map ``page`` (self-contained HTML) and return the id of a node clicked since
     the last call (``"person:12"``, ``"company:3"``, …), else None."""
     digest = hashlib.sha256(page.encode("utf-8")).hexdigest()[:16]

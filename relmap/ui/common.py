@@ -236,7 +236,7 @@ def _map(url: str, version: tuple, as_of: date | None, kind: str, name: str, phy
             report = _report(url, version, as_of)
         except Exception:  # the map draws without risk rings
             report = None
-    page, g = map_html(_frames(url, version, as_of), MapRequest(kind, name), risk=risk_by_company(report),
+    page, g = map_html(_frames(url, version, as_of), MapRequest(kind, name), risk=risk_by_company(report), height=680,
                        physics=physics)
     return {"html": page, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
             "omitted": g.graph.get("omitted"), "targets": _targets(g, _frames(url, version, as_of))}
