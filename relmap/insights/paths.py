@@ -39,14 +39,14 @@ def _rep_positions(ctx: Context) -> pd.DataFrame:
     return out
 
 
-def rows_for(ctx: Context, name: str, frame: pd.DataFrame, column: str, ids) -> pd.DataFrame:
+def rows_for(ctx: Context, name: str, frame: pd.DataFrame, column: str, ids, index: bool = True) -> pd.DataFrame:
     """Rows of ``frame`` whose ``column`` is in ``ids``, in frame order, through a sorted index kept in
     ``ctx.cache`` (so one query touches only its rows, not the whole frame). A query for many ids
-    (at least 0.1% of the rows) with no index built yet is one pass over the frame instead: cheaper than
-    sorting it for an index nobody else may use."""
+    (at least 0.1% of the rows), or with ``index=False`` (a one-off batch), with no index built yet is
+    one pass over the frame instead: cheaper than sorting it for an index nobody else may use."""
     key = ("index", name)
     ids = np.unique(np.asarray(ids, dtype="int64"))
-    if key not in ctx.cache and len(ids) * 1000 >= len(frame):
+    if key not in ctx.cache and (not index or len(ids) * 1000 >= len(frame)):
         return frame[frame[column].isin(ids).to_numpy()]
     if key not in ctx.cache:
         values = frame[column].to_numpy(dtype="int64")
@@ -70,9 +70,10 @@ def _crm_bonus(ctx: Context) -> pd.Series:
     return ctx.cache["crm_bonus"]
 
 
-def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
+def path_frame(ctx: Context, company_ids=(), person_ids=(), index: bool = True) -> pd.DataFrame:
     """All warm paths (columns ``PATH_COLUMNS``) to the people currently at ``company_ids``
-    and to ``person_ids`` (``company_id`` is the account, or the person's company)."""
+    and to ``person_ids`` (``company_id`` is the account, or the person's company). ``index=False``
+    for a one-off batch: no per-person index is built for later queries (see ``rows_for``)."""
     company_ids = [int(c) for c in company_ids]
     cur = ctx.current
     at = cur[cur["company_id"].isin(company_ids)]
@@ -86,7 +87,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     rels = ctx.rels
     bonus = _crm_bonus(ctx)
     # 1 hop: a rep knows the target.
-    direct = rows_for(ctx, "rels", rels, "person_id", targets["target_id"]).merge(
+    direct = rows_for(ctx, "rels", rels, "person_id", targets["target_id"], index).merge(
         targets, left_on="person_id", right_on="target_id")
     if len(direct):
         parts.append(pd.DataFrame({
@@ -104,7 +105,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     moves = job_changes(ctx)
     former = moves[moves["from_company_id"].isin(company_ids)][["person_id", "from_company_id"]]
     if len(former):
-        f = rows_for(ctx, "rels", rels, "person_id", former["person_id"]).merge(former, on="person_id")
+        f = rows_for(ctx, "rels", rels, "person_id", former["person_id"], index).merge(former, on="person_id")
         f = f[~f["person_id"].isin(targets["target_id"])]
         if len(f):
             parts.append(pd.DataFrame({
@@ -119,7 +120,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
             pd.DataFrame({"via_id": ref["referred_id"], "target_id": ref["referrer_id"]}),
         ]).astype("int64")
         pairs = pairs[pairs["target_id"].isin(targets["target_id"])].merge(targets, on="target_id")
-        r = rows_for(ctx, "rels", rels, "person_id", pairs["via_id"]).merge(pairs, left_on="person_id",
+        r = rows_for(ctx, "rels", rels, "person_id", pairs["via_id"], index).merge(pairs, left_on="person_id",
                                                                            right_on="via_id")
         if len(r):
             parts.append(pd.DataFrame({
@@ -128,7 +129,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
                 "kind": "referral"}))
     # 2 hops: the rep and the target once worked at the same company.
     if len(pos) and len(targets):
-        hist = rows_for(ctx, "obs", ctx.obs, "person_id", targets["target_id"])[["person_id", "company_id"]] \
+        hist = rows_for(ctx, "obs", ctx.obs, "person_id", targets["target_id"], index)[["person_id", "company_id"]] \
             .drop_duplicates().rename(columns={"person_id": "target_id", "company_id": "via_company_id"})
         hist = hist.merge(targets, on="target_id")
         hist = hist[hist["via_company_id"] != hist["company_id"]]

@@ -22,7 +22,7 @@ def moved_champion_records(ctx: Context) -> list[dict]:
     mc = moved_champions(ctx)
     if mc.empty:
         return []
-    paths = path_frame(ctx, mc["to_company_id"].unique(), mc["person_id"].unique())
+    paths = path_frame(ctx, mc["to_company_id"].unique(), mc["person_id"].unique(), index=False)
     # Paths to a moved champion come first: they carry us into their new company.
     mine = pd.Series(True, index=pd.MultiIndex.from_arrays([mc["to_company_id"], mc["person_id"]]))
     key = pd.MultiIndex.from_arrays([paths["company_id"], paths["target_id"]])

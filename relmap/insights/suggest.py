@@ -83,25 +83,34 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
     knows: dict = {}
     for p, r in zip(kr["person_id"].tolist(), kr["rep_id"].tolist()):
         knows.setdefault(p, []).append(r)
+    known_to: dict = {}  # the same few reps know many people: one sentence per (first reps, how many)
+
+    def known_sentence(reps_of: list) -> str:
+        key = (tuple(reps_of[:4]), len(reps_of))
+        if key not in known_to:
+            reps = sorted(ctx.rname(x) for x in key[0])
+            more = key[1] - 3
+            known_to[key] = "known to " + ", ".join(reps[:3]) + (f" and {more} more" if more > 0 else "") \
+                + " on LinkedIn"
+        return known_to[key]
+
     titles = title.to_numpy(dtype=object, na_value=None)[pos].tolist()
+    names = [ctx.pname(p) for p in pid[pos].tolist()]
     out: dict[int, list[dict]] = {int(c): [] for c in ids}
-    for p, c, t, a, k, e, w, d in zip(pid[pos].tolist(), cid[pos].tolist(), titles, arrived[pos].tolist(),
-                                      known[pos].tolist(), exec_gap[pos].tolist(), whitespace[pos].tolist(),
-                                      dept[pos].tolist()):
+    for p, c, t, a, k, e, w, d, name in zip(pid[pos].tolist(), cid[pos].tolist(), titles, arrived[pos].tolist(),
+                                            known[pos].tolist(), exec_gap[pos].tolist(), whitespace[pos].tolist(),
+                                            dept[pos].tolist(), names):
         why = []
         if a:
             why.append(f"arrived from {ctx.cname(arr_from[p])} in {month(arr_when[p])}")
         if k:
-            reps = sorted(ctx.rname(x) for x in knows[p][:4])
-            more = len(knows[p]) - 3
-            why.append("known to " + ", ".join(reps[:3]) + (f" and {more} more" if more > 0 else "") + " on LinkedIn")
+            why.append(known_sentence(knows[p]))
         if e:
             why.append("fills the exec gap: no executive contact yet")
         if w:
             why.append(f"whitespace: nobody met in {d} yet")
         why.append("not in the CRM yet")
-        out[c].append({"person": ctx.pname(p), "person_id": p, "title": t if isinstance(t, str) else None,
-                       "why": why})
+        out[c].append({"person": name, "person_id": p, "title": t if isinstance(t, str) else None, "why": why})
     return out
 
 

@@ -46,6 +46,11 @@ def thread_people(ctx: Context, company_ids) -> pd.DataFrame:
                          "in_crm": in_crm[live][order]})
 
 
+def _days(days: pd.Series) -> list:
+    """Whole days as Python ints, None where missing."""
+    return [None if d != d else int(d) for d in days.tolist()]
+
+
 def _lists(series: pd.Series) -> dict:
     """``{key: [values]}`` from a Series indexed by key (fast for many small groups)."""
     out: dict = {}
@@ -72,7 +77,11 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
     by_co = tp.groupby("company_id", sort=False)
     threads = by_co.size().to_dict()
     top = tp[by_co.cumcount() < 10]
-    thread_names = _lists(pd.Series(top["person_id"].map(ctx.person_name).to_numpy(), index=top["company_id"]))
+    # tp is sorted by company: each account's names are one slice of the list.
+    top_names = top["person_id"].map(ctx.person_name).tolist()
+    top_co = top["company_id"].to_numpy()
+    cuts = np.flatnonzero(np.r_[True, top_co[1:] != top_co[:-1], True]).tolist() if len(top_co) else [0]
+    thread_names = {int(top_co[a]): top_names[a:b] for a, b in zip(cuts[:-1], cuts[1:])}
     has_exec = set(tp.loc[tp["seniority"] == "executive", "company_id"])
     has_mgr = set(tp.loc[tp["seniority"].isin(["executive", "manager"]), "company_id"])
     # The live relationships with the threads (a thread is at one account: a lookup, not a merge).
@@ -96,7 +105,12 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
     if len(crm):
         ct = crm.dropna(subset=["company_id"])
         touches.append(ct.groupby(ct["company_id"].astype("int64"))["last_activity"].max())
-    touch = pd.concat([t.reindex(acc.index) for t in touches], axis=1).max(axis=1).to_dict()
+    touch = pd.concat([t.reindex(acc.index) for t in touches], axis=1).max(axis=1)
+    # Day counts for every account at once (Timestamp arithmetic in the loop is slow at 5,000 accounts).
+    touch_days = _days((ctx.as_of - pd.to_datetime(touch)).dt.days)
+    renewal = pd.to_datetime(acc["renewal_date"])
+    renewal_days = _days((renewal - ctx.as_of).dt.days.where(renewal >= ctx.as_of))
+    close_days = _days((pd.to_datetime(acc["next_close"]) - ctx.as_of).dt.days)
     # Champions present and champions who left.
     ch = champions(ctx)
     present = ch[(ch["person_id"].map(ctx.current["company_id"]) == ch["company_id"]) & ch["company_id"].isin(ids)]
@@ -116,9 +130,9 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
         new_by.setdefault(c, []).append((p_, frm, when, title))
 
     rows = []
-    for cid, status, renewal, next_close, arr_v in zip(acc.index.tolist(), acc["status"].tolist(),
-                                                        acc["renewal_date"].tolist(), acc["next_close"].tolist(),
-                                                        acc["arr"].tolist()):
+    for cid, status, renewal_in, close_in, touched, arr_v in zip(acc.index.tolist(), acc["status"].tolist(),
+                                                                 renewal_days, close_days, touch_days,
+                                                                 acc["arr"].tolist()):
         name = ctx.cname(cid)
         parts: list[tuple[str, int]] = []  # (sentence, points): the score is their sum, capped at 100
 
@@ -157,15 +171,12 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
             add("no exec contact", w.no_exec)
             if cid not in has_mgr:
                 add("no manager-level contact either", w.no_manager)
-        t = touch.get(cid)
-        if t is None or pd.isna(t):
+        if touched is None:
             add("no recorded touch", w.never_touched)
-        else:
-            days = int((ctx.as_of - t).days)
-            if days >= w.very_stale_days:
-                add(f"no touch in {days} days", w.very_stale_touch)
-            elif days >= w.stale_days:
-                add(f"no touch in {days} days", w.stale_touch)
+        elif touched >= w.very_stale_days:
+            add(f"no touch in {touched} days", w.very_stale_touch)
+        elif touched >= w.stale_days:
+            add(f"no touch in {touched} days", w.stale_touch)
         arrived = new_by.get(cid)
         if arrived:
             for i, (p_, frm, when, title) in enumerate(arrived):
@@ -173,10 +184,10 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
                 add(f"new {title} {ctx.pname(p_)} arrived from {ctx.cname(frm)} in {month(when)} "
                     "(possible displacer)", w.senior_arrival if i == 0 else 0)
         due = []
-        if not pd.isna(renewal) and renewal >= ctx.as_of:
-            due.append(("renewal", int((renewal - ctx.as_of).days)))
-        if not pd.isna(next_close):
-            due.append(("close date", int((next_close - ctx.as_of).days)))
+        if renewal_in is not None:
+            due.append(("renewal", renewal_in))
+        if close_in is not None:
+            due.append(("close date", close_in))
         soon = [d for d in due if d[1] <= w.renewal_days]
         if soon:
             what, days = min(soon, key=lambda d: d[1])
