@@ -832,6 +832,7 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
     decimal_comma = table.delimiter == ";"
     deleted = next((i for i, h in enumerate(table.header) if norm_header(h) == "isdeleted"), None)
     header_keys_row = [norm_header(h) for h in table.header]
+    header_first = table.header[0].lower() if table.header else ""
     # Grouped ("summary") reports show a group's value once: on a "Owner: Jane (3 records)" row or in the
     # group's first row only. Columns left of the first name column are the grouping columns.
     name_cols = [i for f in _NAME_FIELDS[kind] for i in by_field.get(f, [])]
@@ -850,7 +851,8 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
         first = filled[0].strip('"')
         if _FOOTER.match(first):
             break  # a Salesforce report footer: nothing after it is data
-        if [norm_header(c) for c in cells[:len(header_keys_row)]] == header_keys_row:
+        if cells[0].lstrip("\ufeff").lower() == header_first and \
+                [norm_header(c) for c in cells[:len(header_keys_row)]] == header_keys_row:
             continue  # the header again (files concatenated, or repeated on every printed page)
         if _SUMMARY_ROW.match(first):
             grouped = True

@@ -65,9 +65,15 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     their line numbers."""
     width = len(table.header)
     header = [header_key(c) for c in table.header]
+    first = table.header[0].lower() if table.header else ""
+
+    def repeated_header(row: list[str]) -> bool:
+        # Cheap test first: only a row starting like the header is compared cell by cell.
+        return bool(row) and row[0].strip().lstrip("\ufeff").lower() == first and \
+            [header_key(c) for c in row[:width]] == header
+
     # Blank rows and the header again (two exports pasted together) are no data.
-    keep = [i for i, row in enumerate(table.rows)
-            if "".join(row).strip() and [header_key(c) for c in row[:width]] != header]
+    keep = [i for i, row in enumerate(table.rows) if "".join(row).strip() and not repeated_header(row)]
     # Cells past the header are never read: cut them, so a 100,000-column line costs nothing.
     rows = [table.rows[i][:width] for i in keep]
     if any(len(r) != width for r in rows):
