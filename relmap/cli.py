@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from datetime import date
 
@@ -27,8 +28,20 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
                         "(default: $RELMAP_DATABASE_URL or sqlite:///data/relmap.db)")
 
 
+def _finite(obj: object) -> object:
+    """``obj`` with NaN and infinite floats as None: JSON has no NaN, and ``json.dumps`` would
+    write the bare word (a share of zero threads is 0/0)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
 def _print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False, default=str))
+    print(json.dumps(_finite(obj), ensure_ascii=False, default=str, allow_nan=False))
 
 
 # --- import --------------------------------------------------------------------------
