@@ -277,6 +277,28 @@ def test_mapping_step_shows_hostile_headers_and_errors_as_text(tmp_path, monkeyp
     assert f"Map the columns of {H.MD_IMAGE}.csv" in shown and H.SCRIPT in shown
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_raw_html_sink_in_the_dashboard():
+    """No page hands Streamlit raw HTML (``unsafe_allow_html``, ``st.html``, ``components.html``):
+    user text reaches the page only through markdown (escaped with ``md_escape``), tables, plain
+    text and the map component. A new raw-HTML call must come with escaping and a test here."""
+    sources = [ROOT / "app.py", *sorted((ROOT / "relmap" / "ui").glob("*.py"))]
+    sinks = [f"{p.name}:{n}" for p in sources for n, line in enumerate(p.read_text().splitlines(), 1)
+             if re.search(r"unsafe_allow_html\s*=\s*True|\bst\.html\(|components\.html\(", line)]
+    assert len(sources) > 10 and sinks == []
+
+
+def test_the_grid_export_that_does_not_neutralise_is_off():
+    """``st.dataframe``'s own "Download as CSV" and cell copy hand cells to a spreadsheet as they are;
+    relmap's "Download CSV" buttons are the way out (``safe_csv``). The browser test checks the button."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
+
+
 # --- 4. CSV: the CLI exports and the dashboard downloads ----------------------------------------
 
 
