@@ -62,16 +62,26 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     their line numbers."""
     width = len(table.header)
     keep = [i for i, row in enumerate(table.rows) if "".join(row).strip()]
-    rows = [table.rows[i] for i in keep]
-    longest = max(map(len, rows), default=width)
-    if any(len(r) != longest for r in rows):
-        rows = [r + [""] * (longest - len(r)) for r in rows]
+    # Cells past the header are never read: cut them, so a 100,000-column line costs nothing.
+    rows = [table.rows[i][:width] for i in keep]
+    if any(len(r) != width for r in rows):
+        rows = [r + [""] * (width - len(r)) for r in rows]
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=range(width))
     for i in range(width):
         if i not in frame.columns:
             frame[i] = None
     lines = pd.Series([table.lines[i] for i in keep], index=frame.index, dtype="int64")
     return frame, lines
+
+
+def _cut_rows(table: Table, last_needed: str) -> dict[int, int]:
+    """Line -> cell count of the non-blank rows too short to reach the column ``last_needed``
+    (a row cut short, or separated by another delimiter than the file's)."""
+    i = table.column_index().get(header_key(last_needed))
+    if i is None:
+        return {}
+    return {line: len(row) for row, line in zip(table.rows, table.lines)
+            if len(row) <= i and "".join(row).strip()}
 
 
 def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
@@ -153,6 +163,7 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     """
     raw, lines = _frame(table)
     rows_read = len(raw)
+    cut = _cut_rows(table, "connected on")
     f = pd.DataFrame({
         "line": lines,
         "first_name": _column(raw, table, "first name"),
@@ -169,10 +180,14 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     hidden = no_name & ~other
     problems = [Problem(int(line), "row has no name; skipped. Add the name or remove the row.")
                 for line in f.loc[no_name & other, "line"]]
-    date_bad = bad_date & ~no_name
+    short = f["line"].isin(cut) & ~no_name
+    problems += [Problem(int(line), f"row has {cut[line]} cell(s) where the header has {len(table.header)}: it "
+                                    "looks cut short or separated by another character; skipped. Fix the row and "
+                                    "import the file again.") for line in f.loc[short, "line"]]
+    date_bad = bad_date & ~no_name & ~short
     problems += [_date_problem(int(line), "Connected On", text, "09 Dec 2024")
                  for line, text in zip(f.loc[date_bad, "line"], f.loc[date_bad, "date_text"])]
-    keep = f[~no_name & ~date_bad].copy()
+    keep = f[~no_name & ~date_bad & ~short].copy()
     keep["profile_url"] = _urls(keep["url_text"])
     emails = {v: identity.normalise_email(v) for v in keep["email"].dropna().unique()}
     keep["email"] = keep["email"].map(emails)
