@@ -1,5 +1,5 @@
 """Hostile names in a real browser: `streamlit run app.py` with the hostile story
-(``tests/hostile.py``), driven by Playwright in Debian's Chromium. Every page that shows names is
+(``tests/hostile_story.py``), driven by Playwright in Debian's Chromium. Every page that shows names is
 opened (maps drawn); no JavaScript dialog may fire in the page or any iframe, no request may leave
 localhost, the names show as text, and a map tooltip over a hostile node is plain text
 (only the line breaks vis-network adds are elements).
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from relmap.store import Store
-from tests import hostile as H
+from tests import hostile_story as H
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, localhost_guard
 
 # (url path, query, heading, whether a map is drawn, text that must show as written)

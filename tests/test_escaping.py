@@ -1,4 +1,4 @@
-"""Output safety with hostile names (``tests/hostile.py``): the map HTML, every dashboard page,
+"""Output safety with hostile names (``tests/hostile_story.py``): the map HTML, every dashboard page,
 CSV downloads and exports, GraphML/GEXF and ``report --json`` show user data as text, never as
 markup, formulas or requests off the machine. The browser half is ``test_browser_escaping.py``.
 """
@@ -23,7 +23,7 @@ from relmap.cli import main
 from relmap.export import TABLES, csv_safe, write_csv, write_gexf, write_graphml
 from relmap.store import Frames, Store
 from relmap.views import MapRequest, map_html, risk_by_company
-from tests import hostile as H
+from tests import hostile_story as H
 from tests.ui_helpers import map_elements, page_links
 from tests.ui_helpers import map_html as component_html
 
