@@ -39,6 +39,10 @@ _NON_EMPLOYER_PATTERNS = re.compile(
 _PROFILE_RE = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
 
 
+# Cells that mean "nothing here" (HubSpot writes "[not provided]" for an unanswered form field).
+PLACEHOLDERS = {"null", "none", "nan", "--", "-", "n/a", "na", "#n/a", "[not provided]", "(not provided)"}
+
+
 def fold(text: str) -> str:
     """Lowercase ``text`` and strip accents: ``"Jörg"`` -> ``"jorg"``."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -52,7 +56,7 @@ def clean_text(value: object) -> str | None:
     if isinstance(value, float) and value != value:  # NaN
         return None
     text = str(value).replace("\x00", "").strip()
-    if not text or text.lower() in {"null", "none", "nan", "--", "-", "n/a", "na", "#n/a"}:
+    if not text or text.lower() in PLACEHOLDERS:
         return None
     return text
 

@@ -8,6 +8,7 @@ never read into the frame.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -24,9 +25,9 @@ _DATE_FORMATS = (
     "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%Y/%m/%d", "%d.%m.%Y", "%b %Y", "%B %Y", "%Y",
 )
 # Formats that only Excel writes back (a re-saved file).
-_EXCEL_FORMATS = {"%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
+_EXCEL_FORMATS = {"%d/%m/%Y", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
                   "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"}
-_PLACEHOLDERS = ["null", "none", "nan", "--", "-", "n/a", "na", "#n/a"]
+_PLACEHOLDERS = sorted(identity.PLACEHOLDERS)
 
 
 @lru_cache(maxsize=65536)
@@ -34,6 +35,8 @@ def _parse_date_fmt(text: str) -> tuple[date | None, str | None]:
     cleaned = " ".join(text.replace("\u202f", " ").split())
     if cleaned.endswith(" UTC"):
         cleaned = cleaned[:-4]
+    # ISO time stamps with fractions or a zone ("2024-05-01T10:22:31.000Z", "+00:00").
+    cleaned = re.sub(r"(?<=\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", "", cleaned)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date(), fmt
@@ -61,7 +64,10 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     """The non-blank data rows as a frame of strings (one column per header position) and
     their line numbers."""
     width = len(table.header)
-    keep = [i for i, row in enumerate(table.rows) if "".join(row).strip()]
+    header = [header_key(c) for c in table.header]
+    # Blank rows and the header again (two exports pasted together) are no data.
+    keep = [i for i, row in enumerate(table.rows)
+            if "".join(row).strip() and [header_key(c) for c in row[:width]] != header]
     # Cells past the header are never read: cut them, so a 100,000-column line costs nothing.
     rows = [table.rows[i][:width] for i in keep]
     if any(len(r) != width for r in rows):
@@ -106,9 +112,34 @@ def _none(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), None)
 
 
+_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?:[ ,]+\d{1,2}:\d{2}.*)?$")
+
+
+def _dayfirst(text: str) -> tuple[date | None, str | None]:
+    """A numeric date read day first (``25/11/2021``), as European spreadsheets write them."""
+    m = _NUMERIC.match(" ".join(text.split()))
+    if not m:
+        return _parse_date_fmt(text)
+    year = int(m.group(4))
+    year = year if year >= 100 else 2000 + year if year < 70 else 1900 + year
+    try:
+        return date(year, int(m.group(3)), int(m.group(1))), "%d/%m/%Y"
+    except ValueError:
+        return None, None
+
+
 def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
-    """Parse a text column of dates: (dates or None, True where text was unreadable, formats used)."""
-    parsed = {v: _parse_date_fmt(v) for v in series.dropna().unique()}
+    """Parse a text column of dates: (dates or None, True where text was unreadable, formats used).
+
+    Numeric dates are month first (LinkedIn's and US Excel's ``12/22/16``) unless one value of the
+    column can only be day first (``25/11/2021``): then the whole column is read day first.
+    """
+    values = series.dropna().unique()
+    numeric = [m for v in values if (m := _NUMERIC.match(" ".join(str(v).split())))]
+    if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
+        parsed = {v: _dayfirst(v) for v in values}
+    else:
+        parsed = {v: _parse_date_fmt(v) for v in values}
     dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
     dates = dates.where(dates.notna(), None)
     bad = series.notna() & dates.isna()
