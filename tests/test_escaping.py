@@ -58,7 +58,7 @@ def test_the_story_holds_every_hostile_string(frames):
     """The fixture is only a test if the hostile text reaches the store intact."""
     stored = " ".join([*frames.people["full_name"], *frames.companies["company_name"], *frames.reps["rep_name"],
                        *frames.employments["title"].dropna(), *frames.referrals["note"].dropna(),
-                       *frames.crm_opportunities.astype(str).stack()])
+                       *map(str, frames.crm_opportunities.to_numpy().ravel())])
     trimmed = [h.strip() for h in H.HOSTILE]  # every cell is trimmed at import
     missing = [h for h in trimmed if h not in stored]
     assert missing == [] and len(trimmed) == 16
