@@ -159,23 +159,35 @@ def full_name(first: object, last: object = None) -> str | None:
 def normalise_profile_urls(urls: pd.Series) -> pd.Series:
     """Vectorised ``normalise_profile_url`` over a column (None where not a profile).
 
+    The two common shapes, an export's ``https://www.linkedin.com/in/<slug>`` and an
+    already normalised ``linkedin.com/in/<slug>``, are handled with plain string slicing
+    (the result is exactly what ``normalise_profile_url`` gives for them); anything else
+    goes through ``normalise_profile_url`` itself.
+
     >>> normalise_profile_urls(pd.Series(["https://de.linkedin.com/in/J%C3%B6rg/", None, "x"])).tolist()
     ['linkedin.com/in/jörg', None, None]
+    >>> normalise_profile_urls(pd.Series(["https://www.linkedin.com/in/Ann-Lee/"])).tolist()
+    ['linkedin.com/in/ann-lee']
     """
-    text = urls.astype("str")
-    done = text.str.fullmatch(r"linkedin\.com/(?:in|pub)/[^/?#\s%]+").fillna(False).astype(bool)
-    if (done | text.isna()).all() and text.str.lower().eq(text).fillna(True).all():
-        return text.astype(object).where(text.notna(), None)
-    parts = text.str.extract(_PROFILE_RE.pattern, flags=re.IGNORECASE)
-    slug = parts[1]
-    encoded = slug.str.contains("%", regex=False).fillna(False).astype(bool)
-    if encoded.any():
-        slug = slug.astype(object)
-        slug[encoded] = slug[encoded].map(unquote)
-    slug = slug.astype("str").str.strip().str.lower()
-    out = "linkedin.com/" + parts[0].str.lower() + "/" + slug
-    ok = slug.notna() & slug.ne("")
-    return out.astype(object).where(ok & out.notna(), None)
+    out = []
+    append = out.append
+    stop = _SLUG_STOP.search
+    for text in urls.to_numpy(dtype=object, na_value=None):
+        if text.__class__ is str:
+            cut = 28 if text.startswith(_EXPORT_PREFIX) else 16 if text.startswith(_NORMAL_PREFIX) else 0
+            if cut:
+                slug = text[cut:-1] if text.endswith("/") else text[cut:]
+                # A slug with no separator, whitespace, escape or NUL is the regex's whole group.
+                if slug and not stop(slug):
+                    append("linkedin.com/in/" + slug.lower())
+                    continue
+        append(normalise_profile_url(text))
+    return pd.Series(out, index=urls.index, dtype=object)
+
+
+_EXPORT_PREFIX = "https://www.linkedin.com/in/"
+_NORMAL_PREFIX = "linkedin.com/in/"
+_SLUG_STOP = re.compile(r"[/?#%\x00\s]")
 
 
 # --- email domains ------------------------------------------------------------------------

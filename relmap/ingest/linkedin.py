@@ -8,6 +8,7 @@ never read into the frame.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -27,13 +28,12 @@ _DATE_FORMATS = (
 _EXCEL_FORMATS = {"%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
                   "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"}
 _PLACEHOLDERS = ["null", "none", "nan", "--", "-", "n/a", "na", "#n/a"]
+_PLACEHOLDER_SET = frozenset(_PLACEHOLDERS)
 
 
 @lru_cache(maxsize=65536)
 def _parse_date_fmt(text: str) -> tuple[date | None, str | None]:
-    cleaned = " ".join(text.replace("\u202f", " ").split())
-    if cleaned.endswith(" UTC"):
-        cleaned = cleaned[:-4]
+    cleaned = _clean_date_text(text)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date(), fmt
@@ -61,6 +61,8 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     """The non-blank data rows as a frame of strings (one column per header position) and
     their line numbers."""
     width = len(table.header)
+    if table.frame is not None:
+        return _frame_of(table.frame, table.lines, width)
     keep = [i for i, row in enumerate(table.rows) if "".join(row).strip()]
     rows = [table.rows[i] for i in keep]
     longest = max(map(len, rows), default=width)
@@ -74,6 +76,32 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     return frame, lines
 
 
+def _frame_of(frame: pd.DataFrame, lines, width: int) -> tuple[pd.DataFrame, pd.Series]:
+    """``_frame`` for a table read by ``pandas.read_csv``: the same non-blank rows and lines.
+
+    A row is blank when every cell is empty or whitespace (``"".join(row).strip()`` is empty);
+    most rows are told apart by their first cell, so the rest are checked column by column.
+    """
+    undecided = list(range(len(frame)))
+    for col in frame.columns:
+        if not undecided:
+            break
+        values = frame[col].to_numpy(dtype=object)
+        undecided = [i for i in undecided if not (values[i].__class__ is str and values[i].strip())]
+    if undecided:
+        blank = set(undecided)
+        keep = [i for i in range(len(frame)) if i not in blank]
+        frame = frame.iloc[keep].reset_index(drop=True)
+        line_numbers = pd.Series([lines[i] for i in keep], index=frame.index, dtype="int64")
+    else:
+        line_numbers = pd.Series(lines, index=frame.index, dtype="int64")
+    frame = frame.copy() if frame.shape[1] < width else frame
+    for i in range(width):
+        if i not in frame.columns:
+            frame[i] = None
+    return frame, line_numbers
+
+
 def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
     """Cleaned text of the first column called one of ``names`` (any spelling; NaN where empty)."""
     index = table.column_index()
@@ -85,10 +113,34 @@ def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
 
 
 def _clean(series: pd.Series) -> pd.Series:
-    """Vectorised ``identity.clean_text``: stripped text, NaN for empty and placeholder cells."""
-    text = series.astype("str").str.replace("\x00", "", regex=False).str.strip()
-    empty = text.isna() | text.eq("") | text.str.lower().isin(_PLACEHOLDERS)
-    return text.where(~empty)
+    """``identity.clean_text`` over a column: stripped text, NaN for empty and placeholder cells
+    (object dtype). Columns with many repeats are cleaned once per distinct value."""
+    values = series.to_numpy(dtype=object, na_value=None)
+    distinct = pd.unique(values)
+    if len(distinct) * 2 < len(values):
+        cleaned = dict(zip(distinct, _clean_values(distinct)))
+        out = [cleaned[v] for v in values]
+    else:
+        out = _clean_values(values)
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def _clean_values(values) -> list:
+    out = []
+    append = out.append
+    nan = float("nan")
+    placeholders = _PLACEHOLDER_SET
+    for value in values:
+        if value.__class__ is str:
+            text = (value.replace("\x00", "") if "\x00" in value else value).strip()
+            if text and (len(text) > 4 or text.lower() not in placeholders):
+                append(text)
+                continue
+        elif value is not None and value == value:  # not text: the old astype("str") spelling
+            append(_clean_values([str(value)])[0])
+            continue
+        append(nan)
+    return out
 
 
 def _none(series: pd.Series) -> pd.Series:
@@ -98,12 +150,102 @@ def _none(series: pd.Series) -> pd.Series:
 
 def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
     """Parse a text column of dates: (dates or None, True where text was unreadable, formats used)."""
-    parsed = {v: _parse_date_fmt(v) for v in series.dropna().unique()}
+    parsed = _parse_dates(series.dropna().unique().tolist())
     dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
     dates = dates.where(dates.notna(), None)
     bad = series.notna() & dates.isna()
     formats = {fmt for _, fmt in parsed.values() if fmt}
     return dates, bad, formats
+
+
+def _parse_dates(values: list[str]) -> dict[str, tuple[date | None, str | None]]:
+    """``{text: _parse_date_fmt(text)}`` for many texts, the formats tried in order with one
+    vectorised ``pandas.to_datetime`` each (pandas' strptime uses the same patterns as Python's).
+
+    A text pandas reads with a later format while an earlier format's pattern matches it, or
+    one pandas cannot read at all, is parsed one by one by ``_parse_date_fmt``, so the answer
+    (date and format) is always the one-by-one answer.
+    """
+    out: dict[str, tuple[date | None, str | None]] = {}
+    left = []
+    for text in values:
+        found = _common_date(text)
+        if found is None:
+            left.append(text)
+        else:
+            out[text] = found
+    if len(left) < 64:  # not worth a vectorised pass
+        out.update((v, _parse_date_fmt(v)) for v in left)
+        return out
+    values = left
+    cleaned = pd.Series([_clean_date_text(v) for v in values], index=values, dtype=object)
+    # pandas reads "now" and "today" as dates; Python's strptime does not.
+    special = cleaned.str.lower().isin(["now", "today"])
+    rest = cleaned[~special]
+    for position, fmt in enumerate(_DATE_FORMATS):
+        if rest.empty:
+            break
+        stamps = pd.to_datetime(rest, format=fmt, errors="coerce")
+        hit = stamps.notna()
+        if not hit.any():
+            continue
+        # Year 0 is a numpy date but no Python one: left to the one-by-one parse.
+        good = hit & (stamps.dt.year >= 1)
+        texts, days = rest.index[good], stamps[good].dt.date
+        for text, clean, day in zip(texts, rest[good], days):
+            if position and any(p.match(clean) for p in _date_patterns()[:position]):
+                continue  # an earlier format's pattern matches: decided one by one below
+            out[text] = (day, fmt)
+        rest = rest[~hit]
+    for text in values:
+        if text not in out:
+            out[text] = _parse_date_fmt(text)
+    return out
+
+
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                         "Dec"), start=1)}
+# Strict spellings of the two LinkedIn formats tried first (``09 Dec 2024`` and ``12/22/16, 9:55 AM``):
+# every text they match is read by strptime with that format, to the same day.
+_EXPORT_DATE = re.compile(r"(0[1-9]|[12][0-9]|3[01]) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4})")
+_US_STAMP = re.compile(r"(1[0-2]|0[1-9]|[1-9])/(3[01]|[12][0-9]|0[1-9]|[1-9])/([0-9]{2}), "
+                       r"(?:1[0-2]|0[1-9]|[1-9]):[0-5][0-9] (?:AM|PM)")
+
+
+def _common_date(text: str) -> tuple[date, str] | None:
+    """``_parse_date_fmt(text)`` for the two common LinkedIn spellings, without strptime's
+    per-call cost; None for anything else (then strptime decides)."""
+    if match := _EXPORT_DATE.fullmatch(text):
+        day, month, year = match.groups()
+        fmt = _DATE_FORMATS[0]
+        month = _MONTHS[month]
+    elif match := _US_STAMP.fullmatch(text):
+        month, day, year = match.groups()
+        fmt = _DATE_FORMATS[1]
+        year = int(year)
+        year += 2000 if year <= 68 else 1900  # strptime's %y rule
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day)), fmt
+    except ValueError:  # 31 Feb, year 0: strptime rejects it too, and may try other formats
+        return None
+
+
+def _clean_date_text(text: str) -> str:
+    """A date cell as ``_parse_date_fmt`` reads it: single spaces, no trailing `` UTC``."""
+    cleaned = " ".join(text.replace("\u202f", " ").split())
+    return cleaned[:-4] if cleaned.endswith(" UTC") else cleaned
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> list:
+    """The compiled patterns ``datetime.strptime`` uses for ``_DATE_FORMATS``, in order (each
+    followed by end of text, as strptime requires)."""
+    from _strptime import TimeRE
+
+    time_re = TimeRE()
+    return [re.compile(time_re.pattern(fmt) + r"\Z", re.IGNORECASE) for fmt in _DATE_FORMATS]
 
 
 def _urls(series: pd.Series) -> pd.Series:

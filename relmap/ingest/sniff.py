@@ -15,7 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+import pandas as pd
 
 from relmap.model import RejectedFile
 
@@ -60,7 +63,9 @@ class Table:
     """A delimited text file, decoded, with its header row found.
 
     ``rows`` are the data rows after the header; ``lines`` the 1-based line number
-    of each row in the original file.
+    of each row in the original file. ``frame``, when set, holds the same rows as text
+    columns ``0..n-1`` (read in one vectorised ``pandas.read_csv``; ``rows`` is then a view
+    of it built on demand).
     """
 
     name: str
@@ -68,8 +73,9 @@ class Table:
     delimiter: str
     header: list[str]
     header_line: int
-    rows: list[list[str]]
-    lines: list[int]
+    rows: Sequence[list[str]]
+    lines: Sequence[int]
+    frame: pd.DataFrame | None = None
 
     def column_index(self) -> dict[str, int]:
         """Header key (``header_key``) -> column position (the first one when names repeat)."""
@@ -221,6 +227,10 @@ def read_table(name: str, data: bytes) -> Table:
 
 
 def _table(name: str, text: str, encoding: str, delimiter: str, known: bool) -> Table:
+    if known:
+        fast = _fast_table(name, text, encoding, delimiter)
+        if fast is not None:
+            return fast
     try:
         rows, lines = _records(text, delimiter)
     except RejectedFile as exc:
@@ -232,6 +242,90 @@ def _table(name: str, text: str, encoding: str, delimiter: str, known: bool) -> 
     header = [c.strip().lstrip("\ufeff") for c in rows[idx]]
     data = unwrap_quoted_rows(rows[idx + 1:], delimiter, len(header))
     return Table(name, encoding, delimiter, header, lines[idx], data, lines[idx + 1:])
+
+
+class FrameRows(Sequence):
+    """The rows of a ``Table.frame`` as lists of cells ("" where a row was short), on demand."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter(self.frame.to_numpy(dtype=object, na_value="").tolist())
+
+    def __getitem__(self, index):
+        rows = self.frame.iloc[index].to_numpy(dtype=object, na_value="")
+        return rows.tolist()
+
+
+def _fast_table(name: str, text: str, encoding: str, delimiter: str) -> Table | None:
+    """The table of a known kind read with one ``pandas.read_csv`` after the header (found by
+    content with the csv module, as ``_table`` does), or None when the file has something
+    that reader might see differently from the csv module (then ``_table`` reads it row by
+    row): a NUL, a quoted line break, a row wider than the first, a one-cell row holding the
+    delimiter (a wrapped row to unwrap), or a record count that differs from the line count.
+    """
+    if "\x00" in text:
+        return None
+    # Records of the head, with the character offset where each physical line ends.
+    ends: list[int] = []
+
+    def head_lines() -> Iterator[str]:
+        offset = 0
+        for line in io.StringIO(text, newline=""):
+            offset += len(line)
+            ends.append(offset)
+            yield line
+
+    reader = csv.reader(head_lines(), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for record in reader:
+            rows.append(record)
+            if _header_kind(record)[0] is not None or len(rows) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        return None
+    idx = _find_header(rows)
+    if idx is None or idx != len(rows) - 1:
+        return None
+    header_end_line = reader.line_num  # physical lines up to the end of the header record
+    if header_end_line != len(rows):  # a quoted line break in the preamble or header
+        return None
+    body = text[ends[-1]:] if ends else ""
+    header = [c.strip().lstrip("\ufeff") for c in rows[idx]]
+    if body:
+        try:
+            # Bytes, not text: pandas reads UTF-8 bytes several times faster than a StringIO.
+            frame = pd.read_csv(io.BytesIO(body.encode("utf-8")), encoding="utf-8", sep=delimiter, header=None,
+                                dtype=object, na_filter=False,
+                                skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
+                                index_col=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError):
+            return None
+    else:
+        frame = pd.DataFrame(columns=range(len(header)), dtype=object)
+    frame.columns = range(frame.shape[1])
+    crlf = body.count("\r\n")
+    physical = crlf + (body.count("\r") - crlf) + (body.count("\n") - crlf)
+    if body and not body.endswith(("\n", "\r")):
+        physical += 1
+    if len(frame) != physical:
+        return None
+    # A quoted line break makes one record of several lines: the counts above then differ,
+    # unless pandas also dropped a line; a cell holding one settles it.
+    cells = frame.to_numpy(dtype=object, na_value="")
+    every_cell = "".join(cells.ravel().tolist())
+    if "\n" in every_cell or "\r" in every_cell:
+        return None
+    if frame.shape[1] and len(header) >= 3 and delimiter in "".join(cells[:, 0].tolist()):
+        return None
+    first = header_end_line + 1
+    return Table(name, encoding, delimiter, header, idx + 1, FrameRows(frame), range(first, first + len(frame)),
+                 frame=frame)
 
 
 def detect_kind(table: Table) -> str | None:
