@@ -36,11 +36,14 @@ _NON_EMPLOYER_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _PROFILE_RE = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
     """Lowercase ``text`` and strip accents: ``"Jörg"`` -> ``"jorg"``."""
+    if text.isascii():  # nothing to decompose; casefold is lower for ASCII
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -126,7 +129,7 @@ def company_key(name: object) -> str | None:
     if is_non_employer(name):
         return None
     text = fold(str(name)).replace("&", " and ")
-    text = re.sub(r"[^\w\s]", " ", text)
+    text = _PUNCTUATION.sub(" ", text)
     words = text.split()
     if words and words[0] == "the" and len(words) > 1:
         words = words[1:]
@@ -146,7 +149,7 @@ def name_key(first: object, last: object = None) -> str | None:
     parts = " ".join(t for t in (clean_text(first), clean_text(last)) if t)
     if not parts:
         return None
-    words = re.sub(r"[^\w\s]", " ", fold(parts)).split()
+    words = _PUNCTUATION.sub(" ", fold(parts)).split()
     return " ".join(sorted(words)) or None
 
 
