@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from datetime import date
+
+import pandas as pd
 
 from relmap.store import StoreError, open_store
 
@@ -27,8 +30,34 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
                         "(default: $RELMAP_DATABASE_URL or sqlite:///data/relmap.db)")
 
 
+def jsonable(obj: object) -> object:
+    """``obj`` with what strict JSON cannot hold made plain: NaN, infinities, NaT and NA become
+    None, numpy scalars Python numbers, dates ISO strings, tuples lists.
+
+    >>> import numpy as np
+    >>> jsonable({"share": float("nan"), "n": np.int64(3), "when": date(2026, 3, 1), "w": (1, 2)})
+    {'share': None, 'n': 3, 'when': '2026-03-01', 'w': [1, 2]}
+    """
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, bool | int | str) or obj is None:
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if hasattr(obj, "item") and callable(obj.item) and getattr(obj, "shape", None) == ():  # numpy scalar
+        return jsonable(obj.item())
+    if obj is pd.NaT or obj is pd.NA:
+        return None
+    if isinstance(obj, date):  # also datetime and pandas Timestamp
+        return obj.isoformat()
+    return str(obj)
+
+
 def _print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False, default=str))
+    """Exactly one strict JSON object on stdout (no NaN, which many JSON readers refuse)."""
+    print(json.dumps(jsonable(obj), ensure_ascii=False, allow_nan=False))
 
 
 # --- import --------------------------------------------------------------------------

@@ -601,7 +601,7 @@ def crm_files(team: Team, style: str, as_of: date) -> dict[str, bytes]:
         type_word = a["status"].map({"customer": "Customer - Direct", "opportunity": "Prospect",
                                      "prospect": "Prospect", "churned": "Former Customer"})
         acc = pd.DataFrame({"Account Name": a["name"], "Type": type_word, "Website": "www." + a["domain"],
-                            "Account Owner": a["owner"], "Annual Revenue": a["arr"],
+                            "Account Owner": a["owner"], "ARR": a["arr"],
                             "Renewal Date": pd.to_datetime(a["renewal_date"]).dt.strftime("%m/%d/%Y")})
         con = pd.DataFrame({"First Name": c["first_name"], "Last Name": c["last_name"], "Email": c["email"],
                             "Title": c["title"], "Account Name": c["account_name"], "Contact Role": c["role"],
@@ -617,7 +617,7 @@ def crm_files(team: Team, style: str, as_of: date) -> dict[str, bytes]:
                                  "churned": "other"})
     acc = pd.DataFrame({"Record ID": np.arange(len(a)) + 5_000_000, "Company name": a["name"],
                         "Company Domain Name": a["domain"], "Lifecycle Stage": lifecycle,
-                        "Company owner": a["owner"], "Annual Revenue": a["arr"]})
+                        "Company owner": a["owner"], "Annual recurring revenue": a["arr"]})
     con = pd.DataFrame({"Record ID": np.arange(len(c)) + 9_000_000, "First Name": c["first_name"],
                         "Last Name": c["last_name"], "Email": c["email"], "Job Title": c["title"],
                         "Associated Company": c["account_name"], "Contact owner": c["owner"],

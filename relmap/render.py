@@ -118,8 +118,9 @@ def layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
         if sats:
             j = np.arange(len(sats))
             sr = step * np.sqrt(j + 1.0) + step
-            sx = x + sr * np.cos(j * GOLDEN_ANGLE)
-            sy = y + sr * np.sin(j * GOLDEN_ANGLE)
+            angle = j * GOLDEN_ANGLE - math.pi / 2  # the first one above its hub, clear of the hub's label
+            sx = x + sr * np.cos(angle)
+            sy = y + sr * np.sin(angle)
             for s, a, b in zip(sats, sx, sy, strict=True):
                 pos[s] = (float(round(a, 1)), float(round(b, 1)))
     return pos
@@ -205,20 +206,23 @@ def _legend_html(g: nx.DiGraph) -> str:
         "referral": '<span style="color:#7B3294;font-weight:bold">&#183;&#183;&#183; &#9654;</span>',
         "knows": '<span style="color:#0072B2">&#8212;&#8212;</span>',
     }
-    rows = "".join(f"<li>{swatches[key]} {html_lib.escape(text)}</li>" for key, text in LEGEND)
+    rows = "".join(f'<li style="white-space:nowrap">{swatches[key]} {html_lib.escape(text)}</li>' for key, text in LEGEND)
     title = html_lib.escape(_text(g.graph.get("title") or "Relationship map"))
     omitted = g.graph.get("omitted")
-    note = f'<p id="relmap-omitted" style="margin:4px 0;color:#8a4b00">{html_lib.escape(_text(omitted))}</p>' \
+    note = f'<p id="relmap-omitted" style="margin:2px 0;color:#8a4b00">{html_lib.escape(_text(omitted))}</p>' \
         if omitted else ""
     counts = f"{g.number_of_nodes()} nodes, {g.number_of_edges()} links"
+    # A band above the map, not an overlay: an overlay hid the nodes under it.
     return (
-        '<div id="relmap-legend" style="position:absolute;top:8px;left:8px;z-index:10;background:rgba(255,255,255,.92);'
-        'border:1px solid #ccc;border-radius:6px;padding:6px 10px;font:12px sans-serif;max-width:360px">'
-        f'<strong>{title}</strong> <span style="color:#555">({counts})</span>{note}'
-        '<details open><summary>Legend</summary>'
-        f'<ul style="list-style:none;padding-left:0;margin:4px 0">{rows}</ul></details>'
+        '<div id="relmap-legend" style="background:#fafafa;border-bottom:1px solid #ddd;padding:4px 8px;'
+        'font:12px sans-serif">'
+        '<div style="display:flex;gap:8px;align-items:center;flex-wrap:wrap">'
+        f'<strong>{title}</strong> <span style="color:#555">({counts})</span>'
         '<input id="relmap-search" placeholder="Search a name and press Enter" '
-        'style="width:100%;box-sizing:border-box;margin-top:4px" aria-label="Search the map">'
+        'style="flex:1;min-width:160px;max-width:280px" aria-label="Search the map"></div>'
+        f'{note}<details open><summary>Legend</summary>'
+        '<ul style="list-style:none;padding-left:0;margin:2px 0;display:flex;flex-wrap:wrap;gap:2px 14px">'
+        f'{rows}</ul></details>'
         '</div>'
         "<script>(function(){var box=document.getElementById('relmap-search');"
         "box.addEventListener('keydown',function(e){if(e.key!=='Enter'||typeof network==='undefined')return;"
@@ -266,6 +270,6 @@ def graph_html(g: nx.DiGraph, height: int = 750, physics: bool = False) -> str:
     )
     page = strip_remote(page)
     legend = _legend_html(g)
-    page = page.replace("<body>", '<body style="margin:0;position:relative">' + legend, 1) \
+    page = page.replace("<body>", '<body style="margin:0">' + legend, 1) \
         if "<body>" in page else page.replace("</html>", legend + "</html>")
     return page

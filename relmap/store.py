@@ -647,6 +647,74 @@ class Store:
                 self.set_company_domains(conn, {keep_id: drop["domain"]})
         return True
 
+    def person_records(self, person_id: int) -> pd.DataFrame:
+        """What each snapshot says about one person, for a split: one row per snapshot with
+        ``snapshot_id, file_name, kind, as_of, rep_name, what`` (employer and title, relationship
+        source, CRM role or referral), oldest first."""
+        rows: dict[int, list[str]] = {}
+        with self.read() as conn:
+            emp = conn.execute(select(employments.c.snapshot_id, employments.c.company_text, employments.c.title)
+                               .where(employments.c.person_id == person_id)).all()
+            for sid, company, title in emp:
+                rows.setdefault(sid, []).append(" — ".join(t for t in (title, company) if t) or "no employer")
+            for sid, source in conn.execute(select(relationships.c.snapshot_id, relationships.c.source)
+                                            .where(relationships.c.person_id == person_id)).all():
+                rows.setdefault(sid, []).append(f"{source} relationship")
+            for sid, role in conn.execute(select(crm_contacts.c.snapshot_id, crm_contacts.c.role)
+                                          .where(crm_contacts.c.person_id == person_id)).all():
+                rows.setdefault(sid, []).append(f"CRM contact ({role})" if role else "CRM contact")
+            for sid, referrer in conn.execute(select(referrals.c.snapshot_id, referrals.c.referrer_id)
+                                              .where((referrals.c.referrer_id == person_id)
+                                                     | (referrals.c.referred_id == person_id))).all():
+                rows.setdefault(sid, []).append("referrer" if referrer == person_id else "referred")
+            snaps = _frame(conn.execute(
+                select(snapshots.c.id.label("snapshot_id"), snapshots.c.file_name, snapshots.c.kind,
+                       snapshots.c.as_of, reps.c.name.label("rep_name"))
+                .select_from(snapshots.outerjoin(reps, reps.c.id == snapshots.c.rep_id))
+                .where(snapshots.c.id.in_(list(rows) or [-1]))
+                .order_by(snapshots.c.as_of, snapshots.c.id)))
+        if snaps.empty:
+            return pd.DataFrame(columns=["snapshot_id", "file_name", "kind", "as_of", "rep_name", "what"])
+        snaps["what"] = [", ".join(dict.fromkeys(rows[int(s)])) for s in snaps["snapshot_id"]]
+        return snaps
+
+    def split_person(self, person_id: int, snapshot_ids: Iterable[int]) -> int | None:
+        """Undo a wrong match: what the snapshots ``snapshot_ids`` say about ``person_id``
+        (employments, relationships, CRM contacts, referrals, opportunity contact roles) moves to
+        a new person with the same name, and the pair is recorded as kept apart. The profile URL
+        and emails stay with the original. Returns the new person's id, or None when the person
+        does not exist or the chosen snapshots hold none or all of their records."""
+        chosen = sorted({int(s) for s in snapshot_ids})
+        held = set(self.person_records(person_id)["snapshot_id"].astype(int))
+        if not chosen or not held.intersection(chosen) or held <= set(chosen):
+            return None
+        with self.write() as conn:
+            row = conn.execute(select(people).where(people.c.id == person_id)).mappings().first()
+            if row is None:
+                return None
+            new_id = conn.execute(people.insert().values(
+                full_name=row["full_name"], first_name=row["first_name"], last_name=row["last_name"],
+                name_key=row["name_key"])).inserted_primary_key[0]
+            for table, col in ((employments, "person_id"), (relationships, "person_id"),
+                               (crm_contacts, "person_id"), (referrals, "referrer_id"), (referrals, "referred_id")):
+                conn.execute(table.update().where(table.c[col] == person_id, table.c.snapshot_id.in_(chosen))
+                             .values({col: new_id}))
+            query = select(crm_opportunities.c.id, crm_opportunities.c.contact_roles).where(
+                crm_opportunities.c.snapshot_id.in_(chosen), crm_opportunities.c.contact_roles.like(f"%{person_id}%"))
+            for opp_id, raw in conn.execute(query).all():
+                roles = json.loads(raw or "[]")
+                if any(r.get("person_id") == person_id for r in roles):
+                    for r in roles:
+                        if r.get("person_id") == person_id:
+                            r["person_id"] = new_id
+                    conn.execute(crm_opportunities.update().where(crm_opportunities.c.id == opp_id)
+                                 .values(contact_roles=json.dumps(roles)))
+            conn.execute(identity_reviews.insert().values(
+                entity="person", left_id=person_id, right_id=new_id, confidence=1.0,
+                reason="split by a user", status="kept_apart", snapshot_id=None))
+            self._bump_generation(conn)
+        return int(new_id)
+
     # --- erasure ---------------------------------------------------------------------------
 
     def find_people(self, query: str) -> list[dict]:

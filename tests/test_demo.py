@@ -95,11 +95,20 @@ def test_clear_demo_deletes_demo_snapshots_only(sqlite_store):
     assert clear_demo(sqlite_store) == 0
 
 
+def _refuse(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def test_cli_demo_and_clear(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     main(["demo", "--db", url, "--json"])
     files = json.loads(capsys.readouterr().out)["files"]
     assert any(f["status"] == "imported" and f["kind"] == "linkedin_connections" for f in files)
+    # The report is strict JSON: an account with no contact has no rep share (null, never NaN).
+    assert main(["report", "--db", url, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out, parse_constant=_refuse)
+    kestrel = next(a for a in report["accounts"] if a["account"].startswith("Kestrel"))
+    assert kestrel["threads"] == 0 and kestrel["rep_share"] is None
     assert main(["demo", "--db", url, "--clear", "--json"]) == 0
     deleted = json.loads(capsys.readouterr().out)["deleted_snapshots"]
     assert deleted == sum(f["status"] == "imported" for f in files)
@@ -131,6 +140,7 @@ def test_report_tells_each_story_of_the_demo(sqlite_store):
     assert kestrel["single_threaded"] and kestrel["risk_level"] == "high"
     assert any("Joe Whitfield left for Brightwater Logistics" in r for r in kestrel["reasons"])
     assert any(r.startswith("renewal in") for r in kestrel["reasons"])
+    assert kestrel["arr"] == 120_000 and "ARR at stake: 120,000" in kestrel["reasons"]  # the CRM's ARR column
     # 3. The arrival: a new VP at Tidewell from Cinderpath, where only one rep knows anyone.
     victor = next(j for j in report["job_changes"] if j["person"] == "Victor Lindqvist")
     assert (victor["from_company"], victor["to_company"]) == ("Cinderpath Software GmbH", "Tidewell Retail")
@@ -140,6 +150,8 @@ def test_report_tells_each_story_of_the_demo(sqlite_store):
     # 4. Whitespace: the loyal, well-threaded customer has departments nobody has met.
     orbis = accounts["Orbis Health"]
     assert orbis["risk_level"] == "low" and not orbis["single_threaded"]
+    assert orbis["reasons"][0].startswith(f"{orbis['threads']} contacts at Orbis Health (")  # a 0 still says why
+    assert all(a["reasons"] for a in report["accounts"])
     whitespace = {c["person"] for c in orbis["next_contacts"] if any("whitespace" in w for w in c["why"])}
     assert whitespace == {"Inès Moreau", "Kenji Tanaka", "Rosa Peña"}
     # 5. The quiet deal: one contact, untouched for months, close date near.

@@ -172,3 +172,33 @@ def test_fuzzy_match_across_reps_respects_profile_urls(sqlite_store):
     assert frames.relationships.loc[frames.relationships.person_id == rob, "rep_id"].nunique() == 2
     reviews = sqlite_store.reviews()
     assert list(zip(reviews.left_name, reviews.right_name)) == [("Katherine Jonson", "Catherine Johnston")]
+
+
+def test_split_person_moves_one_snapshots_records_to_a_new_person(store):
+    """Two reps' Bob Smith at Globex were matched as one; the user splits Kim's snapshot off."""
+    from tests.dash_data import load_two_snapshots
+
+    load_two_snapshots(store)
+    frames = store.load_frames()
+    [bob] = frames.people.loc[frames.people["full_name"] == "Bob Smith", "person_id"].astype(int)
+    records = store.person_records(bob)
+    assert len(records) == 3 and set(records["rep_name"]) == {"Sam Rep", "Kim Rep"}
+    assert all("CEO — Globex" in w and "linkedin relationship" in w for w in records["what"])
+    kims = records.loc[records["rep_name"] == "Kim Rep", "snapshot_id"].astype(int).tolist()
+
+    assert store.split_person(bob, records["snapshot_id"]) is None  # all of them: nothing to split
+    assert store.split_person(bob, []) is None
+    new = store.split_person(bob, kims)
+    assert new is not None and new != bob
+
+    frames = store.load_frames()
+    bobs = frames.people[frames.people["full_name"] == "Bob Smith"]
+    assert sorted(bobs["person_id"].astype(int)) == sorted([bob, new])
+    rels = frames.relationships.merge(frames.reps[["rep_id", "rep_name"]], on="rep_id")
+    knows = rels[rels["person_id"].isin([bob, new])].groupby("person_id")["rep_name"].agg(set).to_dict()
+    assert knows == {bob: {"Sam Rep"}, new: {"Kim Rep"}}
+    emp = frames.employments[frames.employments["person_id"] == new]
+    assert set(emp["snapshot_id"].astype(int)) == set(kims)
+    assert list(store.reviews(None)[["left_id", "right_id", "status"]].itertuples(index=False, name=None)) == [
+        (bob, new, "kept_apart")]
+    assert list(store.person_records(bob)["rep_name"]) == ["Sam Rep", "Sam Rep"]

@@ -285,6 +285,26 @@ def test_data_page_reviews_merge(loaded):
     store.engine.dispose()
 
 
+def test_data_page_splits_a_wrongly_merged_person(loaded):
+    from relmap.store import Store
+
+    at = _page("data").run()
+    at.text_input(key="data-split-query").input("Bob Smith").run()
+    assert not at.exception
+    records = next(d.value for d in at.dataframe if "what" in d.value.columns)
+    assert sorted(records["rep"]) == ["Kim Rep", "Sam Rep", "Sam Rep"]
+    pick = at.multiselect(key="data-split-snapshots")
+    kim = int(records.loc[records["rep"] == "Kim Rep", "snapshot"].iloc[0])
+    pick.select(kim).run()
+    at.button(key="data-split-go").click().run()
+    assert not at.exception
+    assert any("Split: 1 snapshot(s)" in s.value for s in at.success)
+    store = Store(loaded)
+    frames = store.load_frames()
+    assert (frames.people["full_name"] == "Bob Smith").sum() == 2
+    store.engine.dispose()
+
+
 def test_data_page_referral_form_lands_in_the_account_timeline(real):
     from datetime import date
 
@@ -405,6 +425,26 @@ def test_map_selection_opens_the_person_page_with_filters(loaded):
     assert at.title[0].value == "Person"
     assert at.selectbox(key="person-name").value == "Ada Byron"
     assert dict(at.query_params) == {"owner": "Sam Rep", "person": "Ada Byron"}
+
+
+def test_rep_on_a_map_opens_the_reps_map(loaded):
+    """A rep node on an account's map (here through the selection beside it) opens the Map page
+    on that rep, keeping the shared filters."""
+    script = ("import streamlit as st\nfrom relmap.ui.nav import page_object\n"
+              "st.navigation([page_object('account'), page_object('map')]).run()\n")
+    at = AppTest.from_string(script, default_timeout=60)
+    at.query_params["account"] = "ACME"
+    at.run()
+    pick = at.selectbox(key="account-map-open")
+    reps = [v for v in pick.options if v.startswith("Rep's map: ")]
+    assert reps, pick.options
+    pick.select(reps[0]).run()
+    assert not at.exception
+    assert at.title[0].value == "Relationship map"
+    rep = reps[0].removeprefix("Rep's map: ")
+    assert at.selectbox(key="map-rep").value == rep
+    assert dict(at.query_params) == {"rep": rep}
+    assert f'"label": "{rep}"' in _iframe(at)
 
 
 def test_shared_owner_filter_from_the_url(loaded):

@@ -48,6 +48,11 @@ def moved_champion_records(ctx: Context) -> list[dict]:
     return out
 
 
+def _number(value: object) -> float | None:
+    """A float, or None where the frame holds NaN (strict JSON has no NaN)."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def account_records(ctx: Context, include_prospects: bool = False) -> list[dict]:
     """Scored accounts as dicts (riskiest first) with reasons, champions and next contacts."""
     risk = account_risk(ctx, include_prospects)
@@ -56,7 +61,8 @@ def account_records(ctx: Context, include_prospects: bool = False) -> list[dict]
     for r in risk.itertuples(index=False):
         out.append({
             "company_id": r.company_id, "account": r.account, "status": r.status, "threads": r.threads,
-            "single_threaded": bool(r.single_threaded), "reps": r.reps, "rep_share": r.rep_share,
+            "single_threaded": bool(r.single_threaded), "arr": _number(r.arr), "reps": r.reps,
+            "rep_share": _number(r.rep_share),
             "risk_score": r.risk_score, "risk_level": r.risk_level, "reasons": r.reasons,
             "champions": r.champions, "contacts": r.thread_names, "next_contacts": nxt.get(r.company_id, []),
             "reason_points": r.reason_points,

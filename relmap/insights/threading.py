@@ -53,7 +53,8 @@ def _lists(series: pd.Series) -> dict:
 
 def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWeights = RISK,
                  company_ids=None) -> pd.DataFrame:
-    """One row per scored account: company_id, account, status, threads, single_threaded, reps, rep_share,
+    """One row per scored account: company_id, account, status, threads, single_threaded, arr (CRM ARR or
+    None), reps, rep_share,
     risk_score, risk_level, reasons (sentences), champions (names), thread_names (most senior first, up to 10),
     reason_points (``[{"reason", "points"}]``: each sentence with the points it added; they sum to the score
     before the cap at 100).
@@ -123,6 +124,8 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
             add(f"1 contact at {name} ({shown})", w.one_thread)
         elif n == 2:
             add(f"2 contacts at {name} ({shown})", w.two_threads)
+        else:  # no points, but a score of 0 still says why
+            add(f"{n} contacts at {name} ({shown})")
         reps_here = rep_lists.get(cid, [])
         sh = share.get(cid)
         if len(reps_here) == 1:
@@ -174,11 +177,12 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
         reasons = [sentence for sentence, _ in parts]
         rows.append({
             "company_id": int(cid), "account": name, "status": status, "threads": n,
-            "single_threaded": n <= 1, "reps": len(reps_here), "rep_share": None if sh is None else round(float(sh), 2),
+            "single_threaded": n <= 1, "arr": None if pd.isna(arr_v) else float(arr_v), "reps": len(reps_here),
+            "rep_share": None if sh is None else round(float(sh), 2),
             "risk_score": score, "risk_level": risk_level(score, w), "reasons": reasons, "champions": champs,
             "thread_names": people, "reason_points": [{"reason": r, "points": pts} for r, pts in parts],
         })
-    cols = ["company_id", "account", "status", "threads", "single_threaded", "reps", "rep_share", "risk_score",
+    cols = ["company_id", "account", "status", "threads", "single_threaded", "arr", "reps", "rep_share", "risk_score",
             "risk_level", "reasons", "champions", "thread_names", "reason_points"]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["risk_score", "account"], ascending=[False, True], kind="stable").reset_index(drop=True) \

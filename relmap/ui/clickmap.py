@@ -20,7 +20,7 @@ def _component():
     return components.declare_component("relmap_map", path=str(FRONTEND))
 
 
-def clickable_map(page: str, key: str, height: int = 760) -> str | None:
+def clickable_map(page: str, key: str, height: int = 840) -> str | None:
     """Show the map ``page`` (self-contained HTML) and return the id of a node clicked since
     the last call (``"person:12"``, ``"company:3"``, …), else None."""
     digest = hashlib.sha256(page.encode("utf-8")).hexdigest()[:16]
@@ -35,14 +35,16 @@ def clickable_map(page: str, key: str, height: int = 760) -> str | None:
     return str(value["node"])
 
 
-def node_target(node_id: str, people: dict, companies: dict) -> tuple[str, str] | None:
-    """``("person", name)`` or ``("account", name)`` for a map node id, from the id (never from
-    its label); None for reps, groups and unknown ids.
+def node_target(node_id: str, people: dict, companies: dict, reps: dict | None = None) -> tuple[str, str] | None:
+    """``("person", name)``, ``("account", name)`` or ``("rep", name)`` for a map node id, from the
+    id (never from its label); None for groups and unknown ids.
 
     >>> node_target("person:2", {2: "Ada Byron"}, {})
     ('person', 'Ada Byron')
     >>> node_target("company:7", {}, {7: "ACME"})
     ('account', 'ACME')
+    >>> node_target("rep:1", {}, {}, {1: "Dana Rep"})
+    ('rep', 'Dana Rep')
     >>> node_target("rep:1", {}, {}) is None, node_target("person:x", {}, {}) is None
     (True, True)
     """
@@ -55,4 +57,6 @@ def node_target(node_id: str, people: dict, companies: dict) -> tuple[str, str] 
         return "person", str(people[ident])
     if kind == "company" and ident in companies:
         return "account", str(companies[ident])
+    if kind == "rep" and reps and ident in reps:
+        return "rep", str(reps[ident])
     return None

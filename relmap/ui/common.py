@@ -236,19 +236,21 @@ def _map(url: str, version: tuple, as_of: date | None, kind: str, name: str, phy
             report = _report(url, version, as_of)
         except Exception:  # the map draws without risk rings
             report = None
-    page, g = map_html(_frames(url, version, as_of), MapRequest(kind, name), risk=risk_by_company(report),
+    page, g = map_html(_frames(url, version, as_of), MapRequest(kind, name), risk=risk_by_company(report), height=680,
                        physics=physics)
     return {"html": page, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
             "omitted": g.graph.get("omitted"), "targets": _targets(g, _frames(url, version, as_of))}
 
 
 def _targets(g, frames: Frames) -> list[tuple[str, str, str]]:
-    """``(node id, "person" | "account", name)`` for the map's people and companies, by name."""
+    """``(node id, "person" | "account" | "rep", name)`` for the map's people, companies and reps,
+    by name."""
     from relmap.ui.clickmap import node_target
 
     people = frames.people.set_index("person_id")["full_name"].to_dict()
     companies = frames.companies.set_index("company_id")["company_name"].to_dict()
-    found = [(str(n), *hit) for n in g.nodes if (hit := node_target(str(n), people, companies))]
+    reps = frames.reps.set_index("rep_id")["rep_name"].to_dict()
+    found = [(str(n), *hit) for n in g.nodes if (hit := node_target(str(n), people, companies, reps))]
     return sorted(found, key=lambda t: (t[1], t[2].casefold()))
 
 

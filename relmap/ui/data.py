@@ -1,5 +1,6 @@
 """Data: uploads (with the CRM column-mapping step), import history with problems, a backup
-download, delete a snapshot, forget a person."""
+download, delete a snapshot, review uncertain matches, split a wrongly merged person, forget a
+person."""
 
 from __future__ import annotations
 
@@ -79,23 +80,20 @@ def page() -> None:
             st.warning(f"Snapshot #{chosen} was already gone.")
 
     reviews_section(store)
+    split_section(store)
 
     st.subheader("Forget a person")
-    forget = getattr(store, "forget_person", None)
-    if forget is None:
-        st.caption("Forgetting a person everywhere is done with `python -m relmap forget` once available.")
-    else:
-        name = st.text_input("Email, LinkedIn profile URL or full name of the person to erase everywhere",
-                             key="data-forget")
-        if st.button("Forget", key="data-forget-go", disabled=not name.strip()):
-            try:
-                with st.spinner("Erasing that person from every table…"):
-                    removed = forget(name.strip())
-                st.success(f"Erased that person: {removed} record(s) removed from every table.")
-            except (LookupError, ValueError) as exc:  # nobody, several people, or a rep with stored exports
-                st.error(exc.args[0])
-            except Exception as exc:  # never a traceback on a page
-                st.error(f"Could not forget that person ({exc.__class__.__name__}).")
+    name = st.text_input("Email, LinkedIn profile URL or full name of the person to erase everywhere",
+                         key="data-forget")
+    if st.button("Forget", key="data-forget-go", disabled=not name.strip()):
+        try:
+            with st.spinner("Erasing that person from every table…"):
+                removed = store.forget_person(name.strip())
+            st.success(f"Erased that person: {removed} record(s) removed from every table.")
+        except (LookupError, ValueError) as exc:  # nobody, several people, or a rep with stored exports
+            st.error(exc.args[0])
+        except Exception as exc:  # never a traceback on a page
+            st.error(f"Could not forget that person ({exc.__class__.__name__}).")
 
 
 def backup_section(store) -> None:
@@ -143,6 +141,45 @@ def referral_form(store) -> None:
         else:
             st.success("Referral added" + (f" — see it in [{md_escape(company)}'s timeline]"
                                             f"(account?account={quote(company)})." if company else "."))
+
+
+def split_section(store) -> None:
+    """Undo a wrong match: pick a person, then the snapshots whose records belong to someone
+    else with the same name; those move to a new person kept apart from the first."""
+    st.subheader("Split a person")
+    query = st.text_input("Email, LinkedIn profile URL or full name of a person two people were merged into",
+                          key="data-split-query").strip()
+    if not query:
+        st.caption("Use this when two different people were joined into one (same name, say).")
+        return
+    found = store.find_people(query)
+    if not found:
+        st.info("Nobody by that name, email or profile URL.")
+        return
+    labels = {int(p["id"]): f"#{p['id']} {p['full_name']}" + (f" ({p['profile_url']})" if p["profile_url"] else "")
+              for p in found}
+    person_id = st.selectbox("Person", list(labels), format_func=labels.get, key="data-split-person")
+    records = store.person_records(int(person_id))
+    if len(records) < 2:
+        st.info("Everything about this person comes from one snapshot: there is nothing to split.")
+        return
+    st.dataframe(records.rename(columns={"snapshot_id": "snapshot", "file_name": "file", "rep_name": "rep"}),
+                 hide_index=True, width="stretch", key="data-split-records")
+    options = {int(r.snapshot_id): f"#{r.snapshot_id} {r.file_name} ({r.as_of}): {r.what}"
+               for r in records.itertuples()}
+    moved = st.multiselect("Snapshots whose records are someone else", list(options), format_func=options.get,
+                           key="data-split-snapshots")
+    if st.button("Split into two people", key="data-split-go", disabled=not moved or len(moved) == len(options)):
+        try:
+            new_id = store.split_person(int(person_id), moved)
+        except Exception as exc:  # never a traceback on a page
+            st.error(f"Could not split that person ({exc.__class__.__name__}).")
+            return
+        if new_id is None:
+            st.warning("Nothing was split: choose some, but not all, of the snapshots.")
+        else:
+            st.success(f"Split: {len(moved)} snapshot(s) now describe a new person #{new_id}, kept apart "
+                       f"from #{person_id}.")
 
 
 def reviews_section(store) -> None:

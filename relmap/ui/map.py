@@ -25,21 +25,22 @@ def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of
     except Exception as exc:  # never a traceback on a page
         st.error(f"The map could not be drawn ({exc.__class__.__name__}).")
         return
-    st.caption(f"{drawn['nodes']} nodes, {drawn['edges']} links. Click a person or a company to open it.")
+    st.caption(f"{drawn['nodes']} nodes, {drawn['edges']} links. Click a person, a company or a rep to open it.")
     if drawn["omitted"]:
         st.info(drawn["omitted"])
     targets = {nid: (kind, name) for nid, kind, name in drawn.get("targets") or []}
     clicked = clickable_map(drawn["html"], key=f"{key}-click")
     if clicked in targets:
         open_detail(*targets[clicked])
-    pick = st.selectbox("Open a person/company from this map", [None, *targets], index=0, key=f"{key}-open",
+    pick = st.selectbox("Open a person/company/rep from this map", [None, *targets], index=0, key=f"{key}-open",
                         format_func=lambda nid: "—" if nid is None else
-                        f"{'Person' if targets[nid][0] == 'person' else 'Company'}: {targets[nid][1]}")
+                        f"{_TARGET_LABEL[targets[nid][0]]}: {targets[nid][1]}")
     if pick is not None and pick in targets:
         open_detail(*targets[pick])
     legend()
 
 
+_TARGET_LABEL = {"person": "Person", "account": "Company", "rep": "Rep's map"}
 _PARAM = {"rep": "rep", "company": "company", "person": "person"}
 
 

@@ -61,11 +61,14 @@ def open_page(url_path: str, **params: str) -> None:
 
 
 def open_detail(kind: str, name: str) -> None:
-    """Open the Person page (``kind="person"``) or the Account page (``"account"``) for ``name``."""
+    """Open the Person page (``kind="person"``), the Account page (``"account"``) or the rep's map
+    (``"rep"``) for ``name``."""
     if kind == "person":
         open_page("person", person=name)
     elif kind == "account":
         open_page("account", account=name)
+    elif kind == "rep":
+        open_page("map", rep=name)
 
 
 def page_link(container, url_path: str, label: str, **params: str) -> None:

@@ -64,7 +64,8 @@ def _numbers(report: dict, frames, owner: str | None, as_of: date | None) -> Non
     page_link(c5, "champions", "List this quarter's moves", since=since.isoformat())
 
     st.subheader("Accounts by risk level")
-    st.bar_chart(levels.rename("accounts"))
+    by_level = levels.reindex([*LEVELS, *(x for x in levels.index if x not in LEVELS)], fill_value=0)
+    st.bar_chart(by_level.rename("accounts").rename_axis("risk level"), sort=False, horizontal=True)
     cols = st.columns(len(LEVELS) + 1)
     for col, level in zip(cols, LEVELS, strict=False):
         page_link(col, "at-risk", f"{int(levels.get(level, 0))} {level}", level=level)
