@@ -450,14 +450,21 @@ class Store:
         if isinstance(rows, dict):
             count = max((len(v) for v in rows.values() if isinstance(v, list)), default=0)
             columns = {}
+            constants = {}
             for name, values in rows.items():
                 if not isinstance(values, list):
+                    if sqlite and _sql_literal(values) is not None:
+                        constants[name] = values
+                        continue
                     values = [values] * count
                 if sqlite and isinstance(table.c[name].type, Date):
                     values = _iso_dates(values)
                 elif sqlite and isinstance(table.c[name].type, Boolean):
                     values = [None if v is None else int(bool(v)) for v in values]
                 columns[name] = values
+            if sqlite and count:
+                self._driver_insert(conn, table, columns, constants)
+                return count
         elif isinstance(rows, pd.DataFrame):
             count = len(rows)
             columns = {c: _py_column(rows[c], table.c[c].type, sqlite) for c in rows.columns}
@@ -481,7 +488,7 @@ class Store:
         return count
 
     @staticmethod
-    def _driver_insert(conn: Connection, table, columns: dict[str, list]) -> None:
+    def _driver_insert(conn: Connection, table, columns: dict[str, list], constants: dict | None = None) -> None:
         """SQLite bulk insert of column lists through the driver's executemany.
 
         Scalar column defaults are filled in for columns left out (as SQLAlchemy would).
@@ -490,14 +497,17 @@ class Store:
         instead of a B-tree insert per row. All inside the write transaction, so a rollback
         gives them back too; unique constraints are never dropped.
         """
+        constants = dict(constants or {})
         count = len(next(iter(columns.values())))
         for c in table.columns:
-            if c.name not in columns and c.default is not None and c.default.is_scalar:
-                value = c.default.arg
-                columns[c.name] = [int(value) if isinstance(value, bool) else value] * count
-        names = list(columns)
+            if c.name not in columns and c.name not in constants and c.default is not None and c.default.is_scalar:
+                constants[c.name] = c.default.arg
+        # Values the same on every row (snapshot id, source...) are written into the statement
+        # as literals (``_sql_literal``: numbers, dates and quoted text) instead of bound per row.
+        names = [*columns, *constants]
+        values = ["?"] * len(columns) + [_sql_literal(v) for v in constants.values()]
         sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in names)}) '
-               f'VALUES ({", ".join("?" for _ in names)})')
+               f'VALUES ({", ".join(values)})')
         rebuild = [ix for ix in table.indexes if not ix.unique] if count >= _BULK_ROWS else []
         if rebuild and "id" in table.c:
             held = conn.exec_driver_sql(f'SELECT max(id) FROM "{table.name}"').scalar() or 0
@@ -1004,6 +1014,24 @@ def _py_column(series: pd.Series, col_type, sqlite: bool) -> list:
     if isinstance(col_type, Integer) and series.dtype.kind == "f":
         series = series.astype("Int64")
     return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _sql_literal(value: object) -> str | None:
+    """``value`` as an SQLite literal (None, bool, int, finite float, date, text), or None
+    when it is another type. Text is quoted with its quotes doubled, SQLite's only escape."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return repr(value)
+    if isinstance(value, date):
+        value = value.isoformat()[:10]
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _iso_dates(values: list) -> list:

@@ -143,6 +143,21 @@ def _clean_values(values) -> list:
     return out
 
 
+def _each_distinct(series: pd.Series, fn) -> pd.Series:
+    """``fn`` of each text cell, computed once per distinct text (NaN where the cell is empty)."""
+    done: dict[str, object] = {}
+    out = []
+    for value in series.to_numpy(dtype=object):
+        if value.__class__ is str:
+            result = done.get(value, done)
+            if result is done:
+                result = done[value] = fn(value)
+            out.append(result)
+        else:
+            out.append(float("nan"))
+    return pd.Series(out, index=series.index, dtype=object)
+
+
 def _none(series: pd.Series) -> pd.Series:
     """The column as Python objects with None (not NaN) where empty."""
     return series.astype(object).where(series.notna(), None)
@@ -307,17 +322,19 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     })
     f["connected_on"], bad_date, formats = _dates(f["date_text"])
     no_name = f["first_name"].isna() & f["last_name"].isna()
-    other = f[["url_text", "email", "company", "position"]].notna().any(axis=1)
+    # Whether a nameless row holds other data (checked on those rows only: they are few).
+    other = pd.Series(False, index=f.index)
+    if no_name.any():
+        other[no_name] = f.loc[no_name, ["url_text", "email", "company", "position"]].notna().any(axis=1)
     hidden = no_name & ~other
     problems = [Problem(int(line), "row has no name; skipped. Add the name or remove the row.")
                 for line in f.loc[no_name & other, "line"]]
     date_bad = bad_date & ~no_name
     problems += [_date_problem(int(line), "Connected On", text, "09 Dec 2024")
                  for line, text in zip(f.loc[date_bad, "line"], f.loc[date_bad, "date_text"])]
-    keep = f[~no_name & ~date_bad].copy()
-    keep["profile_url"] = _urls(keep["url_text"])
-    emails = {v: identity.normalise_email(v) for v in keep["email"].dropna().unique()}
-    keep["email"] = keep["email"].map(emails)
+    dropped = no_name | date_bad
+    keep = f[~dropped] if dropped.any() else f
+    keep = keep.assign(profile_url=_urls(keep["url_text"]), email=_each_distinct(keep["email"], identity.normalise_email))
     layout = _connections_layout(table, table.column_index(), formats)
     return _result(path, "linkedin_connections", layout, keep, content_hash, rows_read,
                    hidden=int(hidden.sum()), problems=problems)
