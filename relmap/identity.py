@@ -174,23 +174,16 @@ def normalise_profile_urls(urls: pd.Series) -> pd.Series:
     """
     out = []
     append = out.append
-    stop = _SLUG_STOP.search
+    common = _COMMON_PROFILE.fullmatch
     for text in urls.to_numpy(dtype=object, na_value=None):
-        if text.__class__ is str:
-            cut = 28 if text.startswith(_EXPORT_PREFIX) else 16 if text.startswith(_NORMAL_PREFIX) else 0
-            if cut:
-                slug = text[cut:-1] if text.endswith("/") else text[cut:]
-                # A slug with no separator, whitespace, escape or NUL is the regex's whole group.
-                if slug and not stop(slug):
-                    append("linkedin.com/in/" + slug.lower())
-                    continue
-        append(normalise_profile_url(text))
+        match = common(text) if text.__class__ is str else None
+        # A slug with no separator, whitespace, escape or NUL is the regex's whole group.
+        append("linkedin.com/in/" + match[1].lower() if match else normalise_profile_url(text))
     return pd.Series(out, index=urls.index, dtype=object)
 
 
-_EXPORT_PREFIX = "https://www.linkedin.com/in/"
-_NORMAL_PREFIX = "linkedin.com/in/"
-_SLUG_STOP = re.compile(r"[/?#%\x00\s]")
+# An export's URL or a normalised one, with at most one trailing slash.
+_COMMON_PROFILE = re.compile(r"(?:https://www\.)?linkedin\.com/in/([^/?#%\x00\s]+)/?")
 
 
 # --- email domains ------------------------------------------------------------------------

@@ -247,16 +247,19 @@ def _texts(series: pd.Series) -> list[str]:
             for v in series.to_numpy(dtype=object)]
 
 
-def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
+def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool = False) -> pd.Series:
     """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
 
     Matching order: normalised profile URL, then email, then name + company (the same
     name at another company is another person; a different profile URL is always
     another person). Rows that match nobody become new people; rows within the file
     that share a key become one person. Vectorised: no per-row store calls.
+    ``urls_normalised``: the profile URLs are already ``identity.normalise_profile_url`` output
+    (a parsed file's), so they are not normalised again.
     """
     f = pd.DataFrame(index=frame.index)
-    f["url"] = identity.normalise_profile_urls(frame["profile_url"])
+    f["url"] = (frame["profile_url"].astype(object).where(frame["profile_url"].notna(), None) if urls_normalised
+                else identity.normalise_profile_urls(frame["profile_url"]))
     f["email"] = _map_unique(frame["email"], identity.normalise_email) if "email" in frame else None
     # Name keys computed once per distinct (first, last) pair (missing parts as "").
     pairs = list(zip(_texts(frame["first_name"]), _texts(frame["last_name"])))
@@ -431,7 +434,7 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
         return 0
     frame = frame.copy()
     frame["company_id"] = resolve_companies(ctx, frame["company"])
-    frame["person_id"] = resolve_people(ctx, frame)
+    frame["person_id"] = resolve_people(ctx, frame, urls_normalised=True)
     frame = frame[frame["person_id"].notna()]
     # A person listed twice in one export is one relationship.
     frame = frame.drop_duplicates("person_id")

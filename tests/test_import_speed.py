@@ -9,6 +9,8 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from relmap import identity
@@ -156,3 +158,23 @@ def test_files_the_fast_read_declines_still_parse_with_true_line_numbers(body, r
     assert table.frame is None, reason
     assert list(parsed.frame.first_name) == ["Ada"]
     assert [p.line for p in parsed.problems] == [4 + body.count("\n", 0, body.index("Bo"))]
+
+
+_PIECES = ["a", "é", ",", ",", "\"", "\"\"", "\"a,b\"", "\"a\nb\"", "\"\r\n\"", "\n", "\r\n", "\r", " ", "\t", ";", "x,y",
+           "\x0c", "\u2028"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=2, max_size=30), st.sampled_from(["", "Notes:\n", 'Notes:\r\n"x, y"\r\n\r\n']),
+       st.sampled_from(["\n", "\r\n", "\r"]))
+def test_fast_read_agrees_with_the_csv_module_on_random_text(pieces, preamble, line_end):
+    """Whenever the pandas read is taken, its rows and line numbers are the csv module's."""
+    text = preamble + "First Name,Last Name,URL,Email Address,Company,Position,Connected On" + line_end + "".join(pieces)
+    fast = sniff._fast_table("Connections.csv", text, "utf-8", ",")
+    assume(fast is not None)
+    rows, lines = sniff._records(text, ",")
+    idx = sniff._find_header(rows)
+    width = max([len(r) for r in rows] + [fast.frame.shape[1]])
+    assert fast.header_line == lines[idx]
+    assert [(r + [""] * width)[:width] for r in rows[idx + 1:]] == [(r + [""] * width)[:width] for r in fast.rows]
+    assert list(fast.lines) == lines[idx + 1:]
