@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from relmap import __version__, config
+from relmap.ingest.archive import ZIP_ERRORS
 from relmap.model import SCHEMA_VERSION, FileResult, Problem, metadata
 from relmap.store import Store, StoreNotEmpty
 
@@ -130,7 +131,7 @@ def is_backup(data: bytes) -> bool:
                 return False
             with zf.open(info) as fh:
                 return FORMAT.encode() in fh.read(_MANIFEST_MAX)
-    except (KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+    except (KeyError, *ZIP_ERRORS):  # any damaged zip is simply not a backup
         return False
 
 

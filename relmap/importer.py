@@ -29,8 +29,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection
 
-from relmap import backup, identity
-from relmap.ingest import parse_bytes
+from relmap import backup, config, identity
+from relmap.ingest import check_size, check_upload, parse_bytes
 from relmap.ingest.referrals import classify_party
 from relmap.model import PARSED_COLUMNS, FileResult, ParsedFile, Problem, RejectedFile
 from relmap.store import Store
@@ -84,15 +84,29 @@ def import_paths(store: Store, paths: Iterable[str | Path], owner: str | None = 
     for path in paths:
         path = Path(path)
         try:
-            data = path.read_bytes()
+            data = _read_within_limit(path)
         except OSError as exc:
             results.append(FileResult(path=str(path), kind=kind or "unknown", status="rejected",
                                       problems=[Problem(0, f"{path.name}: cannot be read ({exc.strerror}); "
                                                            "check the path and permissions.")]))
             continue
+        except RejectedFile as exc:
+            results.append(FileResult(path=str(path), kind=kind or "unknown", status="rejected",
+                                      problems=[Problem(0, str(exc))]))
+            continue
         results.extend(import_bytes(store, str(path), data, owner=owner, as_of=as_of, kind=kind,
                                     mapping=mapping, is_demo=is_demo))
     return results
+
+
+def _read_within_limit(path: Path) -> bytes:
+    """The file's bytes; its size is checked before one byte is read, and the read stops
+    past the limit (a file growing meanwhile, or a device that never ends like /dev/zero)."""
+    check_size(path.name, os.stat(path).st_size or 1)  # 0: empty, or a device; the read tells
+    with open(path, "rb") as fh:
+        data = fh.read(config.MAX_UPLOAD_BYTES + 1)
+    check_size(path.name, len(data))
+    return data
 
 
 def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
@@ -101,7 +115,12 @@ def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
     """Import one uploaded file (or archive); returns one ``FileResult`` per stored file.
 
     A relmap backup (``export --format archive``), recognised by its manifest, is restored
-    whole into an empty store instead (``relmap.backup.restore_backup``)."""
+    whole into an empty store instead (``relmap.backup.restore_backup``). Limits come first
+    (``ingest.check_upload``): nothing is decoded or unzipped over them."""
+    try:
+        check_upload(name, data)
+    except RejectedFile as exc:
+        return [FileResult(path=name, kind=kind or "unknown", status="rejected", problems=[Problem(0, str(exc))])]
     if backup.is_backup(data):
         if kind:
             return [FileResult(path=name, kind=backup.KIND, status="rejected", problems=[Problem(0, (

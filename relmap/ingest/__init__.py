@@ -15,7 +15,7 @@ from relmap import config
 from relmap.ingest import archive, crm, linkedin, referrals, sniff
 from relmap.model import ParsedFile, RejectedFile, UnknownKind
 
-__all__ = ["parse_bytes", "PARSERS"]
+__all__ = ["parse_bytes", "check_size", "check_upload", "PARSERS"]
 
 #: kind -> parser(path, table, content_hash, mapping) -> ParsedFile. Other modules add their kinds here.
 PARSERS = dict(linkedin.PARSERS)
@@ -24,12 +24,7 @@ PARSERS = dict(linkedin.PARSERS)
 def parse_bytes(name: str, data: bytes, kind: str | None = None,
                 mapping: dict[str, str] | None = None) -> list[ParsedFile]:
     """Parse one file's bytes; returns one ``ParsedFile`` (one per known member for an archive)."""
-    display = Path(name).name
-    if not data:
-        raise RejectedFile(f"{display} is empty (0 bytes); export the file again and upload it.")
-    if len(data) > config.MAX_UPLOAD_BYTES:
-        raise RejectedFile(f"{display} is larger than the {config.MAX_UPLOAD_BYTES // 2**20} MB limit; "
-                           "split it or raise RELMAP_MAX_UPLOAD_BYTES.")
+    check_upload(name, data)
     if crm.is_xlsx(data):
         return [_parse_crm_or_referrals(name, data, kind, mapping)]
     if archive.is_archive(data):
@@ -37,23 +32,45 @@ def parse_bytes(name: str, data: bytes, kind: str | None = None,
     return [parse_member(name, data, kind=kind, mapping=mapping)]
 
 
+def check_size(name: str, size: int) -> None:
+    """Refuse an upload of ``size`` bytes over ``config.MAX_UPLOAD_BYTES`` (or of 0 bytes),
+    before anything is read or decoded."""
+    display = Path(name).name
+    if not size:
+        raise RejectedFile(f"{display} is empty (0 bytes); export the file again and upload it.")
+    if size > config.MAX_UPLOAD_BYTES:
+        raise RejectedFile(f"{display} is {config.size_text(size)}, larger than the "
+                           f"{config.size_text(config.MAX_UPLOAD_BYTES)} limit; split it into smaller files or "
+                           "raise RELMAP_MAX_UPLOAD_BYTES (and the Upload page's server.maxUploadSize).")
+
+
+def check_upload(name: str, data: bytes) -> None:
+    """The limits that apply before any parsing: size, and for a zip (archive, workbook or
+    backup) its directory (``archive.check_directory``). Raises ``RejectedFile``."""
+    check_size(name, len(data))
+    if archive.is_zip(data):
+        archive.check_directory(name, data)
+
+
 def parse_member(name: str, data: bytes, kind: str | None = None,
                  mapping: dict[str, str] | None = None) -> ParsedFile:
     """Parse one delimited text file (a plain upload or one archive member)."""
     display = Path(name).name
-    if not data.strip():
+    if not data.strip() or not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise UnknownKind(f"{display} is empty; export the file again and upload it.")
+    if archive.is_zip(data):
+        raise UnknownKind(f"{display} is a zip or Excel file that relmap cannot open (damaged, or a zip inside "
+                          "a zip); download or save it again, or upload the files inside it.")
     if kind in _CRM_AND_REFERRALS or mapping:
         return _parse_crm_or_referrals(name, data, kind, mapping)
     try:
         table = sniff.read_table(display, data)
-    except UnknownKind:
+    except (UnknownKind, sniff.BrokenTable):
         raise
     except RejectedFile as exc:  # not a table at all: no kind can be told
         raise UnknownKind(str(exc)) from None
     if len(table.rows) > config.MAX_ROWS:
-        raise RejectedFile(f"{display} has {len(table.rows)} rows, more than the {config.MAX_ROWS} limit; "
-                           "split it or raise RELMAP_MAX_ROWS.")
+        raise sniff.too_many_rows(display)
     detected = kind or sniff.detect_kind(table)
     if detected is None and "connectedon" in table.column_index():
         # Shared exports sometimes have the name columns cut out: nobody can be stored from them.
@@ -83,17 +100,16 @@ def _parse_crm_or_referrals(name: str, data: bytes, kind: str | None, mapping: d
                "and map its columns with --map \"Column=field\".")
     try:
         table = crm.read_table(display, data, mapping)
-    except RejectedFile:
+    except crm.NoHeaderFound:
         if mapping or kind:
             raise
-        try:
-            rows = sniff.read_table(display, data)
-        except RejectedFile as exc:
-            raise UnknownKind(str(exc)) from None
-        raise UnknownKind(unknown.format(", ".join(rows.header[:8]))) from None
+        raise UnknownKind(unknown.format(", ".join(crm.first_row(display, data)[:8]))) from None
+    except RejectedFile as exc:  # unreadable (damaged workbook, broken CSV, over a limit)
+        if mapping or kind or isinstance(exc, UnknownKind):
+            raise
+        raise UnknownKind(str(exc)) from None
     if len(table.rows) > config.MAX_ROWS:
-        raise RejectedFile(f"{display} has {len(table.rows)} rows, more than the {config.MAX_ROWS} limit; "
-                           "split it or raise RELMAP_MAX_ROWS.")
+        raise sniff.too_many_rows(display)
     content_hash = hashlib.sha256(data).hexdigest()
     if kind == "referrals" or (kind is None and referrals.looks_like_referrals(table.header)):
         return referrals.parse(name, table, content_hash, mapping)

@@ -10,13 +10,17 @@ while the good members import. Each member becomes its own ``ParsedFile``
 the export date in the archive's name becomes every member's ``as_of_hint``.
 
 Limits (``relmap.config``) are checked on the zip directory before anything is expanded:
-member count, total expanded size and expansion ratio (zip bombs).
+member count (first from the directory's size, before it is read), total expanded size and
+expansion ratio (zip bombs, per member and overall). ``zipfile`` never inflates a member past
+the size the directory declares (a lying header ends in a CRC error), and zips inside the
+zip are never opened. ``open_zip`` does the same for Excel workbooks.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -34,15 +38,27 @@ _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
 MemberParser = Callable[..., ParsedFile]
 
 
+#: What ``zipfile`` raises on a damaged or unusual zip (a future version, a cut directory...).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError,
+              ValueError, struct.error, zlib.error, UnicodeDecodeError)
+
+
+def zip_names(data: bytes) -> list[str] | None:
+    """The member names of the zip in ``data``; None when it is not a readable zip.
+    Call ``check_directory`` first: this reads the whole directory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return zf.namelist()
+    except ZIP_ERRORS:
+        return None
+
+
 def is_archive(data: bytes) -> bool:
     """True when ``data`` is a zip file (but not an Excel workbook)."""
     if not data.startswith(b"PK\x03\x04"):
         return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return "[Content_Types].xml" not in zf.namelist()
-    except zipfile.BadZipFile:
-        return False
+    names = zip_names(data)
+    return names is not None and "[Content_Types].xml" not in names
 
 
 def export_date(name: str) -> date | None:
@@ -61,18 +77,78 @@ def export_date(name: str) -> date | None:
         return None
 
 
-def _check_limits(display: str, infos: list[zipfile.ZipInfo], packed_size: int) -> None:
+#: Bytes of zip directory allowed per member before the directory is read (names are short).
+_DIRECTORY_BYTES_PER_MEMBER = 1024
+
+
+def is_zip(data: bytes) -> bool:
+    """True when ``data`` starts like a zip file (a LinkedIn archive, an .xlsx, a backup...)."""
+    return data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06")
+
+
+def check_directory(name: str, data: bytes) -> None:
+    """Refuse a zip whose directory is damaged or too big for ``config.MAX_ZIP_MEMBERS``,
+    from its last record alone: before ``zipfile`` reads the directory into memory."""
+    display = Path(name).name
+    try:
+        end = zipfile._EndRecData(io.BytesIO(data))  # the record zipfile itself trusts
+    except (AttributeError, IndexError, TypeError):  # another Python's zipfile: it checks on open
+        return
+    except ZIP_ERRORS:
+        end = None
+    if not end:
+        raise RejectedFile(f"{display} is a damaged zip or Excel file (its table of contents is missing or cut "
+                           "short); download or save it again.")
+    entries, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    allowed = 2 * config.MAX_ZIP_MEMBERS + 10  # folders are entries too
+    if entries > allowed or directory > allowed * _DIRECTORY_BYTES_PER_MEMBER:
+        shown = max(entries, directory // _DIRECTORY_BYTES_PER_MEMBER)
+        raise RejectedFile(f"{display} holds about {shown:,} files, more than the {config.MAX_ZIP_MEMBERS:,} "
+                           "allowed; upload the CSV files you need instead, or raise RELMAP_MAX_ZIP_MEMBERS.")
+
+
+def open_zip(name: str, data: bytes) -> zipfile.ZipFile:
+    """The zip in ``data`` with its limits checked (``check_directory``, then ``check_limits``
+    on the directory): nothing is expanded yet. Raises ``RejectedFile``."""
+    display = Path(name).name
+    check_directory(name, data)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except ZIP_ERRORS:
+        raise RejectedFile(f"{display} is a damaged zip or Excel file (its table of contents cannot be read); "
+                           "download or save it again.") from None
+    try:
+        check_limits(display, [i for i in zf.infolist() if not i.is_dir()], len(data))
+    except RejectedFile:
+        zf.close()
+        raise
+    return zf
+
+
+def check_limits(display: str, infos: list[zipfile.ZipInfo], packed_size: int) -> None:
+    """Member count, total expanded size and expansion ratio (``config.MAX_ZIP_*``), from the
+    sizes the zip's directory declares (reading never goes past them: ``zipfile`` stops there)."""
     if len(infos) > config.MAX_ZIP_MEMBERS:
-        raise RejectedFile(f"{display} holds {len(infos)} files, more than the {config.MAX_ZIP_MEMBERS} allowed; "
-                           "upload the CSV files you need instead.")
+        raise RejectedFile(f"{display} holds {len(infos):,} files, more than the {config.MAX_ZIP_MEMBERS:,} allowed; "
+                           "upload the CSV files you need instead, or raise RELMAP_MAX_ZIP_MEMBERS.")
     expanded = sum(i.file_size for i in infos)
     if expanded > config.MAX_ZIP_EXPANDED_BYTES:
-        raise RejectedFile(f"{display} expands to {expanded // 2**20} MB, more than the "
-                           f"{config.MAX_ZIP_EXPANDED_BYTES // 2**20} MB allowed; upload the CSV files you need instead.")
+        raise RejectedFile(f"{display} expands to {config.size_text(expanded)}, more than the "
+                           f"{config.size_text(config.MAX_ZIP_EXPANDED_BYTES)} allowed; upload the CSV files you "
+                           "need instead, or raise RELMAP_MAX_ZIP_EXPANDED_BYTES.")
     ratio = expanded / max(packed_size, 1)
-    if expanded > 10 * 2**20 and ratio > config.MAX_ZIP_RATIO:
-        raise RejectedFile(f"{display} expands {ratio:.0f} times its size (more than {config.MAX_ZIP_RATIO}); "
-                           "it is not a normal export, so nothing was read from it.")
+    worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
+    if worst is not None and worst.file_size > _RATIO_FROM:
+        ratio = max(ratio, worst.file_size / max(worst.compress_size, 1))
+    if expanded > _RATIO_FROM and ratio > config.MAX_ZIP_RATIO:
+        raise RejectedFile(f"{display} expands {ratio:,.0f} times its size ({config.size_text(expanded)} from "
+                           f"{config.size_text(packed_size)}), more than the {config.MAX_ZIP_RATIO} times allowed: "
+                           "that is how zip bombs look, so nothing was expanded. If it is a real export, raise "
+                           "RELMAP_MAX_ZIP_RATIO.")
+
+
+#: Small zips may compress far better than the ratio (a CSV of repeated values): not checked.
+_RATIO_FROM = 10 * 2**20
 
 
 def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str | None = None,
@@ -87,30 +163,35 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
     if kind:
         raise RejectedFile(f"{display} is an archive: its files are recognised by their headers, so --kind "
                            f"({kind}) cannot apply to it; drop --kind, or import the one file inside it on its own.")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise RejectedFile(f"{display} is not a readable zip file; download the export again.") from None
+    zf = open_zip(name, data)
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        _check_limits(display, infos, len(data))
         as_of = export_date(display)
         parsed: list[ParsedFile] = []
         failed: list[ParsedFile] = []
+        nested: list[str] = []
         for info in infos:
             member = PurePosixPath(info.filename.replace("\\", "/"))
+            if member.suffix.lower() == ".zip":
+                nested.append(member.name)  # never opened: no zip-in-zip bombs
+                continue
             if member.suffix.lower() not in _TEXT_SUFFIXES or member.name.startswith("."):
                 continue
             member_path = f"{display}/{'/'.join(p for p in member.parts if p not in ('..', '.', '/'))}"
+            if info.file_size > config.MAX_UPLOAD_BYTES:
+                failed.append(_failed(member_path, f"{member_path}: is {config.size_text(info.file_size)}, larger "
+                                      f"than the {config.size_text(config.MAX_UPLOAD_BYTES)} a file may be; split "
+                                      "it or raise RELMAP_MAX_UPLOAD_BYTES."))
+                continue
             try:
                 with zf.open(info) as fh:
                     content = fh.read(info.file_size + 1)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as exc:
+            except ZIP_ERRORS as exc:
                 failed.append(_failed(member_path, f"{member_path}: cannot be read from the archive "
                                       f"({_why_unreadable(exc)}); nothing from it was kept. Download the export "
                                       "again, or upload this file on its own."))
                 continue
-            if len(content) > info.file_size:
+            if len(content) > info.file_size:  # zipfile stops at the declared size; in case it did not
                 raise RejectedFile(f"{display} lies about its members' sizes; download the export again.")
             try:
                 result = parse_member(member_path, content, kind=None, mapping=mapping)
@@ -121,6 +202,9 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
                 continue
             result.as_of_hint = result.as_of_hint or as_of
             parsed.append(result)
+    if not parsed and not failed and nested:
+        raise RejectedFile(f"{display} holds only zip files inside it ({', '.join(nested[:5])}); relmap does not "
+                           "open a zip inside a zip: unzip it and upload the zip inside, or its CSV files.")
     if not parsed and not failed:
         raise RejectedFile(f"{display} holds no file relmap knows (looked for Connections, Invitations, "
                            "messages, Positions, Profile and CRM exports by their headers); "
@@ -139,6 +223,8 @@ def _why_unreadable(exc: Exception) -> str:
     text = str(exc).lower()
     if "encrypt" in text or "password" in text:
         return "it is password-protected"
+    if "crc" in text:
+        return "its contents do not match the sizes and checksum the zip declares: damaged or altered"
     if isinstance(exc, NotImplementedError):
         return "it is compressed with a method relmap cannot read"
     return "it is damaged"

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import date, datetime
 
 import pandas as pd
 
-from relmap import identity
-from relmap.ingest.sniff import Table, decode, unwrap_quoted_rows
+from relmap import config, identity
+from relmap.ingest.sniff import Table, decode, read_records, unwrap_quoted_rows
 from relmap.model import PARSED_COLUMNS, MappingNeeded, ParsedFile, Problem, RejectedFile
 
 CRM_KINDS = ("crm_accounts", "crm_contacts", "crm_opportunities")
@@ -116,13 +115,11 @@ def fields_of(kind: str) -> list[str]:
 
 def is_xlsx(data: bytes) -> bool:
     """True when ``data`` is an Excel workbook (a zip holding ``xl/workbook.xml``)."""
+    from relmap.ingest.archive import zip_names
+
     if not data.startswith(b"PK"):
         return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+    return "xl/workbook.xml" in (zip_names(data) or [])
 
 
 def _cell_text(value: object) -> str:
@@ -141,16 +138,30 @@ def read_xlsx_rows(name: str, data: bytes) -> list[list[str]]:
     """Every row of the first non-empty sheet of a workbook, as text."""
     import openpyxl
 
+    from relmap.ingest import archive
+
+    archive.open_zip(name, data).close()  # zip limits first: a workbook is a zip too
+    limit = config.MAX_ROWS + 51  # header rows may precede the data
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # corrupt workbook, encrypted file...
         raise RejectedFile(f"{name} cannot be opened as an Excel workbook ({exc.__class__.__name__}); "
-                           "save it again as .xlsx or export it as CSV.") from exc
+                           "save it again as .xlsx or export it as CSV.") from None
     try:
         for sheet in book.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(v) for v in row])
+                if len(rows) > limit:
+                    raise RejectedFile(f"{name} has more than {config.MAX_ROWS:,} rows, the limit; split it into "
+                                       "smaller files or raise RELMAP_MAX_ROWS.")
             if any(any(c.strip() for c in r) for r in rows):
                 return rows
+    except RejectedFile:
+        raise
+    except Exception as exc:  # a sheet that is not XML, a cell openpyxl cannot read...
+        raise RejectedFile(f"{name} cannot be read as an Excel workbook ({exc.__class__.__name__}); "
+                           "save it again as .xlsx or export it as CSV.") from None
     finally:
         book.close()
     raise RejectedFile(f"{name} is an empty workbook; export the CRM report again.")
@@ -158,31 +169,35 @@ def read_xlsx_rows(name: str, data: bytes) -> list[list[str]]:
 
 def read_rows(name: str, data: bytes) -> tuple[list[list[str]], list[int], str, str]:
     """Rows of a CSV or XLSX file with each row's 1-based line; plus encoding and delimiter."""
-    import csv
-
     if is_xlsx(data):
         rows = read_xlsx_rows(name, data)
         return rows, list(range(1, len(rows) + 1)), "xlsx", ""
     text, encoding = decode(name, data)
     sample = text[:20000]
     delimiter = max([",", ";", "\t"], key=sample.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, lines, last = [], [], 0
-    for record in reader:
-        rows.append(record)
-        lines.append(last + 1)
-        last = reader.line_num
+    rows, lines = read_records(name, text, delimiter)
     return rows, lines, encoding, delimiter
+
+
+def first_row(name: str, data: bytes) -> list[str]:
+    """The first row with two or more filled cells (else the first non-blank one): what a
+    message shows as the header of a file relmap does not know."""
+    rows = [[c.strip() for c in r] for r in read_rows(name, data)[0][:50] if any(c.strip() for c in r)]
+    return next((r for r in rows if sum(1 for c in r if c) >= 2), rows[0] if rows else [])
 
 
 # Referral headers (relmap.ingest.referrals) count too, so one reader serves both.
 _REFERRAL_HEADERS = {"referrer", "referred", "referredby", "introducer", "introducedby", "referee"}
 
 
-def _header_score(cells: list[str]) -> int:
+def _header_score(normed: set[str]) -> int:
     known = {alias for fields in ALIASES.values() for aliases in fields.values() for alias in aliases}
     known |= _REFERRAL_HEADERS
-    return len({norm_header(c) for c in cells if c.strip()} & known)
+    return len((normed - {""}) & known)
+
+
+#: How many cells of a row are looked at to tell whether it is the header.
+HEADER_CELLS = 1000
 
 
 def read_table(name: str, data: bytes, mapping: dict[str, str] | None = None) -> Table:
@@ -194,16 +209,21 @@ def read_table(name: str, data: bytes, mapping: dict[str, str] | None = None) ->
     rows, lines, encoding, delimiter = read_rows(name, data)
     wanted = {norm_header(c) for c in (mapping or {})}
     for idx, row in enumerate(rows[:50]):
-        cells = [c.strip() for c in row]
-        normed = {norm_header(c) for c in cells}
-        if (wanted and wanted <= normed) or (not wanted and _header_score(cells) >= 2):
+        # A header's known columns are among its first cells: a 100,000-column line is not scanned whole.
+        normed = {norm_header(c) for c in row[:HEADER_CELLS]}
+        if (wanted and wanted <= normed) or (not wanted and _header_score(normed) >= 2):
+            cells = [c.strip() for c in row]
             data = unwrap_quoted_rows(rows[idx + 1:], delimiter, len(cells))
             return Table(name, encoding, delimiter, cells, lines[idx], data, lines[idx + 1:])
     if wanted:
-        raise RejectedFile(f"{name}: no row in its first 50 lines holds the columns named in --map "
-                           f"({', '.join(mapping)}); check their spelling against the file's header.")
-    raise RejectedFile(f"{name} has no header row relmap recognises in its first 50 lines; "
-                       "upload the file as exported, with its header row, or name its columns with --map.")
+        raise NoHeaderFound(f"{name}: no row in its first 50 lines holds the columns named in --map "
+                            f"({', '.join(mapping)}); check their spelling against the file's header.")
+    raise NoHeaderFound(f"{name} has no header row relmap recognises in its first 50 lines; "
+                        "upload the file as exported, with its header row, or name its columns with --map.")
+
+
+class NoHeaderFound(RejectedFile):
+    """No row of a CRM or referrals file looks like its header."""
 
 
 # --- kind and mapping --------------------------------------------------------------------------

@@ -64,10 +64,10 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     if table.frame is not None:
         return _frame_of(table.frame, table.lines, width)
     keep = [i for i, row in enumerate(table.rows) if "".join(row).strip()]
-    rows = [table.rows[i] for i in keep]
-    longest = max(map(len, rows), default=width)
-    if any(len(r) != longest for r in rows):
-        rows = [r + [""] * (longest - len(r)) for r in rows]
+    # Cells past the header are never read: cut them, so a 100,000-column line costs nothing.
+    rows = [table.rows[i][:width] for i in keep]
+    if any(len(r) != width for r in rows):
+        rows = [r + [""] * (width - len(r)) for r in rows]
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=range(width))
     for i in range(width):
         if i not in frame.columns:
@@ -100,6 +100,21 @@ def _frame_of(frame: pd.DataFrame, lines, width: int) -> tuple[pd.DataFrame, pd.
         if i not in frame.columns:
             frame[i] = None
     return frame, line_numbers
+
+
+def _cut_rows(table: Table, last_needed: str) -> dict[int, int]:
+    """Line -> cell count of the non-blank rows too short to reach the column ``last_needed``
+    (a row cut short, or separated by another delimiter than the file's)."""
+    i = table.column_index().get(header_key(last_needed))
+    if i is None:
+        return {}
+    if table.frame is not None:  # read by pandas: rows have its width unless listed short
+        rows, width = table.rows, table.frame.shape[1]
+        counts = table.short_rows.items() if width > i else \
+            ((k, table.short_rows.get(k, width)) for k in range(len(rows)))
+        return {table.lines[k]: n for k, n in counts if n <= i and "".join(rows[k]).strip()}
+    return {line: len(row) for row, line in zip(table.rows, table.lines)
+            if len(row) <= i and "".join(row).strip()}
 
 
 def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
@@ -310,6 +325,7 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     """
     raw, lines = _frame(table)
     rows_read = len(raw)
+    cut = _cut_rows(table, "connected on")
     f = pd.DataFrame({
         "line": lines,
         "first_name": _column(raw, table, "first name"),
@@ -329,10 +345,14 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     hidden = no_name & ~other
     problems = [Problem(int(line), "row has no name; skipped. Add the name or remove the row.")
                 for line in f.loc[no_name & other, "line"]]
-    date_bad = bad_date & ~no_name
+    short = f["line"].isin(cut) & ~no_name
+    problems += [Problem(int(line), f"row has {cut[line]} cell(s) where the header has {len(table.header)}: it "
+                                    "looks cut short or separated by another character; skipped. Fix the row and "
+                                    "import the file again.") for line in f.loc[short, "line"]]
+    date_bad = bad_date & ~no_name & ~short
     problems += [_date_problem(int(line), "Connected On", text, "09 Dec 2024")
                  for line, text in zip(f.loc[date_bad, "line"], f.loc[date_bad, "date_text"])]
-    dropped = no_name | date_bad
+    dropped = no_name | date_bad | short
     keep = f[~dropped] if dropped.any() else f
     keep = keep.assign(profile_url=_urls(keep["url_text"]), email=_each_distinct(keep["email"], identity.normalise_email))
     layout = _connections_layout(table, table.column_index(), formats)

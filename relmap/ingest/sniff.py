@@ -16,10 +16,11 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from relmap import config
 from relmap.model import RejectedFile
 
 #: kind -> alternative marker sets (header keys, see ``header_key``); a header matching every
@@ -65,7 +66,8 @@ class Table:
     ``rows`` are the data rows after the header; ``lines`` the 1-based line number
     of each row in the original file. ``frame``, when set, holds the same rows as text
     columns ``0..n-1`` (read in one vectorised ``pandas.read_csv``; ``rows`` is then a view
-    of it built on demand).
+    of it built on demand) and ``short_rows`` the rows that had fewer cells than it is wide
+    (position -> cell count).
     """
 
     name: str
@@ -76,6 +78,7 @@ class Table:
     rows: Sequence[list[str]]
     lines: Sequence[int]
     frame: pd.DataFrame | None = None
+    short_rows: dict[int, int] = field(default_factory=dict)
 
     def column_index(self) -> dict[str, int]:
         """Header key (``header_key``) -> column position (the first one when names repeat)."""
@@ -98,7 +101,7 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                return data.decode(encoding).replace("\x00", ""), encoding
             except UnicodeDecodeError:
                 raise RejectedFile(f"{name} starts like a {encoding} text file but cannot be decoded; "
                                    "export it again as CSV (UTF-8).") from None
@@ -110,14 +113,15 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
         if nuls > len(head) // 4 and (even == 0 or odd == 0):
             encoding = "utf-16-be" if odd == 0 else "utf-16-le"
             try:
-                return data.decode(encoding), encoding
+                return data.decode(encoding).replace("\x00", ""), encoding
             except UnicodeDecodeError:
                 pass
         if nuls > max(8, len(head) // 100):
             raise RejectedFile(f"{name} looks like a binary file, not a CSV; export the data as CSV and upload that.")
-        data = data.replace(b"\x00", b"")
-    if _looks_binary(head):
+    if _looks_binary(head.replace(b"\x00", b"")):
         raise RejectedFile(f"{name} looks like a binary file, not a CSV; export the data as CSV and upload that.")
+    # Stray NUL bytes anywhere (not only in the sniffed head): no store keeps them (PostgreSQL refuses).
+    data = data.replace(b"\x00", b"")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -132,51 +136,122 @@ def _looks_binary(head: bytes) -> bool:
     return controls > max(4, len(head) // 50)
 
 
-def _records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    """Every record of ``text`` with the 1-based line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+class TooManyRows(RejectedFile):
+    """More data rows than ``config.MAX_ROWS``: reading stopped there."""
+
+
+def _records(text: str, delimiter: str, limit: int | None = None,
+             complete: bool = True) -> tuple[list[list[str]], list[int]]:
+    """Every record of ``text`` with the 1-based line it starts on.
+
+    With ``limit``, reading stops with ``TooManyRows`` once more than ``limit`` records
+    are read (so a file over the row limit is never read whole). A quoted cell still
+    open at the end of the text (a file cut short, or a quote never closed) raises
+    ``RejectedFile`` naming the line it opens on: read leniently, it would swallow
+    every row after it without a word. ``complete=False`` is for a head cut from a
+    longer text, where a cell may be cut open.
+    """
+    source = _LineSource(text)
+    reader = csv.reader(source, delimiter=delimiter)
     rows: list[list[str]] = []
     lines: list[int] = []
     last_line = 0
+    next_start = 0  # where the next record starts in ``text``
+    record_start = 0
     try:
         for record in reader:
+            record_start = next_start
             lines.append(last_line + 1)
             rows.append(record)
+            if limit is not None and len(rows) > limit:
+                raise TooManyRows(f"more than {limit:,} rows")
             last_line = reader.line_num
+            next_start = source.offset
     except csv.Error as exc:
-        raise RejectedFile(f"cannot be read as CSV near line {last_line + 1} ({exc}); "
+        if "field larger than field limit" in str(exc):
+            raise RejectedFile(f"line {last_line + 1}: a cell is longer than {csv.field_size_limit():,} characters, "
+                               "which no export holds; check that this is the file you meant, or export it "
+                               "again as CSV.") from None
+        raise RejectedFile(f"line {last_line + 1}: cannot be read as CSV ({exc}); "
                            "export it again as CSV.") from None
+    if complete and rows and '"' in text[record_start:]:
+        _check_closed(text[record_start:], delimiter, lines[-1])
     return rows, lines
+
+
+class _LineSource:
+    """The lines of a text (as ``csv`` splits them), counting the characters handed out."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.offset = 0
+
+    def __iter__(self) -> _LineSource:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.offset += len(line)
+        return line
+
+
+def _check_closed(tail: str, delimiter: str, line: int) -> None:
+    """Raise when the last record of a text ends inside a quoted cell."""
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise RejectedFile(f"line {line}: a quoted cell opens there and is never closed (a missing quote, or "
+                               "the file was cut short), so the rows after it cannot be told apart; "
+                               "export the file again, or fix the quote on that line.") from None
 
 
 def unwrap_quoted_rows(rows: list[list[str]], delimiter: str, width: int) -> list[list[str]]:
     """Split rows that a spreadsheet re-save wrapped whole in quotes (one cell holding the
-    line, e.g. ``"Ann,Lee,,""Acme, Inc."",CTO,07 May 2021"``) back into their cells.
+    line, e.g. ``"Ann,Lee,,""Acme, Inc."",CTO,07 May 2021"``) back into their cells; and
+    one-cell rows separated by another delimiter than the file's (a ``;`` line pasted into a
+    ``,`` file) when that gives exactly the header's width.
 
     Only one-cell rows of a table at least three columns wide are touched, and only when
     the cell splits into more than one field.
 
     >>> unwrap_quoted_rows([['Ann,Lee, "Acme, Inc.",01 Jan 2024'], ['x']], ",", 4)
     [['Ann', 'Lee', 'Acme, Inc.', '01 Jan 2024'], ['x']]
+    >>> unwrap_quoted_rows([['Ann;Lee;Acme;01 Jan 2024'], ['Ann;Lee']], ",", 4)
+    [['Ann', 'Lee', 'Acme', '01 Jan 2024'], ['Ann;Lee']]
     """
     if width < 3:
         return rows
     out = []
     for row in rows:
         if len(row) == 1 and delimiter and delimiter in row[0]:
-            try:
-                inner = list(csv.reader([row[0]], delimiter=delimiter, skipinitialspace=True))
-            except csv.Error:
-                inner = []
-            if len(inner) == 1 and len(inner[0]) > 1:
-                row = inner[0]
+            inner = _split_line(row[0], delimiter)
+            if len(inner) > 1:
+                row = inner
+        elif len(row) == 1:
+            for other in _DELIMITERS:
+                if other != delimiter and other in row[0]:
+                    inner = _split_line(row[0], other)
+                    if len(inner) == width:
+                        row = inner
+                        break
         out.append(row)
     return out
 
 
+def _split_line(line: str, delimiter: str) -> list[str]:
+    """One line's cells under ``delimiter`` ([] when it is not one CSV record)."""
+    try:
+        inner = list(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
+    except csv.Error:
+        return []
+    return inner[0] if len(inner) == 1 else []
+
+
 def _header_kind(row: list[str]) -> tuple[str | None, int]:
     """The kind a header row matches and the size of the matching marker set (0: none)."""
-    cells = {header_key(c) for c in row}
+    cells = {header_key(c) for c in row[:1000]}  # a 100,000-column line is not scanned whole
     best: tuple[str | None, int] = (None, 0)
     for kind, rules in KIND_MARKERS.items():
         for markers in rules:
@@ -213,7 +288,7 @@ def read_table(name: str, data: bytes) -> Table:
     fallback: tuple[int, str] | None = None
     for delimiter in sorted(_DELIMITERS, key=lambda d: -head_text.count(d)):
         try:
-            head_rows, _ = _records(head_text, delimiter)
+            head_rows, _ = _records(head_text, delimiter, complete=False)
         except RejectedFile:
             continue
         idx = _find_header(head_rows)
@@ -226,15 +301,39 @@ def read_table(name: str, data: bytes) -> Table:
     return _table(name, text, encoding, fallback[1], known=False)
 
 
+def too_many_rows(name: str) -> RejectedFile:
+    """The rejection of a file over ``config.MAX_ROWS`` data rows."""
+    return RejectedFile(f"{name} has more than {config.MAX_ROWS:,} rows, the limit; split it into smaller files "
+                        "or raise RELMAP_MAX_ROWS.")
+
+
+def read_records(name: str, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """Every record of a whole file (``_records``), its errors naming the file; reading stops a
+    little past ``config.MAX_ROWS`` (header rows may precede the data) with ``too_many_rows``."""
+    try:
+        return _records(text, delimiter, limit=config.MAX_ROWS + HEADER_SEARCH_ROWS + 1)
+    except TooManyRows:
+        raise too_many_rows(name) from None
+    except RejectedFile as exc:
+        raise RejectedFile(f"{name}, {exc}") from None
+
+
+class BrokenTable(RejectedFile):
+    """A file whose header names a kind relmap reads, but whose rows cannot be read whole
+    (a quote never closed, a giant cell, too many rows): rejected, never skipped."""
+
+
 def _table(name: str, text: str, encoding: str, delimiter: str, known: bool) -> Table:
     if known:
         fast = _fast_table(name, text, encoding, delimiter)
         if fast is not None:
             return fast
     try:
-        rows, lines = _records(text, delimiter)
+        rows, lines = read_records(name, text, delimiter)
     except RejectedFile as exc:
-        raise RejectedFile(f"{name} {exc}") from None
+        if known:
+            raise BrokenTable(str(exc)) from None
+        raise
     idx = _find_header(rows) if known else _first_table_row(rows)
     if idx is None:
         raise RejectedFile(f"{name} has no header row in its first {HEADER_SEARCH_ROWS} lines; "
@@ -245,28 +344,38 @@ def _table(name: str, text: str, encoding: str, delimiter: str, known: bool) -> 
 
 
 class FrameRows(Sequence):
-    """The rows of a ``Table.frame`` as lists of cells ("" where a row was short), on demand."""
+    """The rows of a ``Table.frame`` as lists of cells, on demand: a row the file gave fewer
+    cells than the frame's width (``short``: position -> cell count) has just those cells."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, short: dict[int, int]):
         self.frame = frame
+        self.short = short
 
     def __len__(self) -> int:
         return len(self.frame)
 
     def __iter__(self) -> Iterator[list[str]]:
-        return iter(self.frame.to_numpy(dtype=object, na_value="").tolist())
+        rows = self.frame.to_numpy(dtype=object, na_value="").tolist()
+        for k, n in self.short.items():
+            rows[k] = rows[k][:n]
+        return iter(rows)
 
     def __getitem__(self, index):
-        rows = self.frame.iloc[index].to_numpy(dtype=object, na_value="")
-        return rows.tolist()
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        k = range(len(self))[index]
+        row = self.frame.iloc[k].to_numpy(dtype=object, na_value="").tolist()
+        return row[:self.short[k]] if k in self.short else row
 
 
 def _fast_table(name: str, text: str, encoding: str, delimiter: str) -> Table | None:
     """The table of a known kind read with one ``pandas.read_csv`` after the header (found by
     content with the csv module, as ``_table`` does), or None when the file has something
-    that reader might see differently from the csv module (then ``_table`` reads it row by
-    row): a NUL, a quoted line break, a row wider than the first, a one-cell row holding the
-    delimiter (a wrapped row to unwrap), or a record count that differs from the line count.
+    that reader might see differently from the csv module, or that ``_table`` rejects or
+    repairs (then ``_table`` reads it row by row): a NUL, a record over several lines (a
+    quoted line break, a quote never closed), a row wider than the first, a first row far
+    wider than the header, a one-cell row holding a delimiter (a wrapped row to unwrap), a
+    line longer than the csv module's cell limit, more lines than ``config.MAX_ROWS``.
     """
     if "\x00" in text:
         return None
@@ -297,32 +406,69 @@ def _fast_table(name: str, text: str, encoding: str, delimiter: str) -> Table | 
         return None
     body = text[ends[-1]:] if ends else ""
     header = [c.strip().lstrip("\ufeff") for c in rows[idx]]
+    crlf = body.count("\r\n")
+    physical = crlf + (body.count("\r") - crlf) + (body.count("\n") - crlf)
+    if body and not body.endswith(("\n", "\r")):
+        physical += 1
+    if physical > config.MAX_ROWS or _longest_line(body) > csv.field_size_limit():
+        return None
+    first_line = next(io.StringIO(body, newline=""), "")
+    if first_line.count(delimiter) > 2 * len(header) + 10:  # pandas would make a column of each
+        return None
     if body:
         try:
             # Bytes, not text: pandas reads UTF-8 bytes several times faster than a StringIO.
             frame = pd.read_csv(io.BytesIO(body.encode("utf-8")), encoding="utf-8", sep=delimiter, header=None,
-                                dtype=object, na_filter=False,
-                                skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
-                                index_col=False)
+                                dtype=object, na_filter=False, skip_blank_lines=False, quotechar='"',
+                                doublequote=True, engine="c", index_col=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError):
             return None
     else:
         frame = pd.DataFrame(columns=range(len(header)), dtype=object)
     frame.columns = range(frame.shape[1])
-    crlf = body.count("\r\n")
-    physical = crlf + (body.count("\r") - crlf) + (body.count("\n") - crlf)
-    if body and not body.endswith(("\n", "\r")):
-        physical += 1
-    if len(frame) != physical:
-        return None
     # With skip_blank_lines=False pandas makes one row per line, so equal counts mean no
     # record spans lines (a quoted line break would join two). tests/test_import_speed.py
     # checks this reading against the csv module's on random texts.
-    if frame.shape[1] and len(header) >= 3 and delimiter in "".join(frame[0].to_numpy(dtype=object, na_value="")):
+    if len(frame) != physical:
+        return None
+    short = _short_rows(frame, body, delimiter)
+    if short is None:
         return None
     first = header_end_line + 1
-    return Table(name, encoding, delimiter, header, idx + 1, FrameRows(frame), range(first, first + len(frame)),
-                 frame=frame)
+    return Table(name, encoding, delimiter, header, idx + 1, FrameRows(frame, short),
+                 range(first, first + len(frame)), frame=frame, short_rows=short)
+
+
+def _longest_line(text: str) -> int:
+    """Characters in the longest line of ``text`` (CR, LF or CRLF ends)."""
+    longest = max(map(len, text.split("\n")), default=0)
+    if longest > csv.field_size_limit() and "\r" in text:
+        longest = max(len(part) for line in text.split("\n") for part in line.split("\r"))
+    return longest
+
+
+def _short_rows(frame: pd.DataFrame, body: str, delimiter: str) -> dict[int, int] | None:
+    """Position -> cell count of the rows with fewer cells than the frame is wide (pandas pads
+    them with ""), or None when one of them is a one-cell row holding a delimiter (a wrapped
+    row, or one separated by another delimiter: ``unwrap_quoted_rows`` repairs those)."""
+    if not frame.shape[1]:
+        return {}
+    last = frame[frame.shape[1] - 1].to_numpy(dtype=object)
+    candidates = [k for k, cell in enumerate(last.tolist()) if cell == ""]
+    if not candidates:
+        return {}
+    lines = io.StringIO(body, newline="").readlines()  # one per row: no record spans lines
+    short: dict[int, int] = {}
+    try:
+        for k in candidates:
+            cells = next(csv.reader([lines[k]], delimiter=delimiter), [])
+            if len(cells) < frame.shape[1]:
+                short[k] = len(cells)
+                if len(cells) == 1 and any(d in cells[0] for d in _DELIMITERS):
+                    return None
+    except csv.Error:
+        return None
+    return short
 
 
 def detect_kind(table: Table) -> str | None:

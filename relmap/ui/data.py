@@ -15,7 +15,7 @@ from relmap.backup import backup_bytes
 from relmap.importer import add_referral
 from relmap.ui.common import get_store, md_escape
 from relmap.ui.mapping import mapping_step
-from relmap.ui.upload import import_uploads, show_results, start_import
+from relmap.ui.upload import import_uploads, show_results, start_import, upload_limit_mb
 
 
 def _history(store) -> pd.DataFrame:
@@ -37,7 +37,8 @@ def page() -> None:
     store = get_store()
     busy = bool(st.session_state.get("data-pending") or st.session_state.get("data-results"))
     with st.expander("Upload files", expanded=store.is_empty() or busy):
-        files = st.file_uploader("Drag several files or a zip", accept_multiple_files=True, key="data-files")
+        files = st.file_uploader("Drag several files or a zip", accept_multiple_files=True, key="data-files",
+                                 max_upload_size=upload_limit_mb())
         c1, c2 = st.columns(2)
         owner = c1.text_input("Rep name (for LinkedIn exports)", key="data-owner").strip()
         as_of = c2.date_input("As-of date", value=None, key="data-as-of")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from relmap import config
 from relmap.importer import import_bytes
 from relmap.model import FileResult, Problem
 from relmap.ui.common import get_store
@@ -41,6 +43,12 @@ def import_uploads(files: list[tuple[str, bytes]], owner: str | None, as_of: dat
         status.update(label=f"Import finished: {len(results) - rejected} stored or unchanged, {rejected} rejected",
                       state="error" if rejected and rejected == len(results) else "complete", expanded=False)
     return results
+
+
+def upload_limit_mb() -> int:
+    """The uploader's per-file limit in MB: relmap's ``RELMAP_MAX_UPLOAD_BYTES``, so the browser
+    refuses a bigger file before sending it (Streamlit's ``server.maxUploadSize`` caps it too)."""
+    return max(1, math.ceil(config.MAX_UPLOAD_BYTES / 2**20))
 
 
 def summary_frames(results: list[FileResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -85,7 +93,8 @@ def page() -> None:
     st.write("Drop one rep's LinkedIn `Connections.csv` (or the whole LinkedIn archive zip), CRM exports "
              "(accounts, contacts, opportunities) or a referrals list. Every upload is kept as a dated snapshot; "
              "uploading the same file twice changes nothing.")
-    files = st.file_uploader("Files or a zip", accept_multiple_files=True, key="upload-files")
+    files = st.file_uploader("Files or a zip", accept_multiple_files=True, key="upload-files",
+                             max_upload_size=upload_limit_mb())
     col1, col2 = st.columns(2)
     owner = col1.text_input("Rep name (whose LinkedIn export this is)", key="upload-owner").strip()
     as_of = col2.date_input("As-of date (export date)", value=None, key="upload-as-of",

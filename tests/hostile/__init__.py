@@ -1,0 +1,1 @@
+"""The hostile corpus (tests/hostile/corpus.py)."""
