@@ -453,6 +453,8 @@ def _short_rows(frame: pd.DataFrame, body: str, delimiter: str) -> dict[int, int
     row, or one separated by another delimiter: ``unwrap_quoted_rows`` repairs those)."""
     if not frame.shape[1]:
         return {}
+    if frame.shape[1] == 1 and any(d in "".join(frame[0].to_numpy(dtype=object).tolist()) for d in _DELIMITERS):
+        return None  # one-cell rows only, some holding a delimiter
     last = frame[frame.shape[1] - 1].to_numpy(dtype=object)
     candidates = [k for k, cell in enumerate(last.tolist()) if cell == ""]
     if not candidates:
