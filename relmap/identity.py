@@ -40,6 +40,10 @@ _PUNCTUATION = re.compile(r"[^\w\s]")
 _PROFILE_RE = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
 
 
+# Cells that mean "nothing here" (HubSpot writes "[not provided]" for an unanswered form field).
+PLACEHOLDERS = {"null", "none", "nan", "--", "-", "n/a", "na", "#n/a", "[not provided]", "(not provided)"}
+
+
 def fold(text: str) -> str:
     """Lowercase ``text`` and strip accents: ``"Jörg"`` -> ``"jorg"``."""
     if text.isascii():  # nothing to decompose; casefold is lower for ASCII
@@ -55,7 +59,7 @@ def clean_text(value: object) -> str | None:
     if isinstance(value, float) and value != value:  # NaN
         return None
     text = str(value).replace("\x00", "").strip()
-    if not text or text.lower() in {"null", "none", "nan", "--", "-", "n/a", "na", "#n/a"}:
+    if not text or text.lower() in PLACEHOLDERS:
         return None
     return text
 

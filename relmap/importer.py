@@ -132,6 +132,12 @@ def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
     except RejectedFile as exc:
         return [FileResult(path=name, kind=kind or "unknown", status="rejected",
                            problems=[Problem(0, str(exc))])]
+    except Exception as exc:  # a reading bug must not become a traceback: the file is refused whole
+        log.error("reading a file failed (%s); nothing stored. Traceback without values:\n%s",
+                  exc.__class__.__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        return [FileResult(path=name, kind=kind or "unknown", status="rejected", problems=[Problem(0, (
+            f"{Path(name).name}: could not be read ({exc.__class__.__name__}); nothing from it was kept. Check it "
+            "is a LinkedIn, CRM or referral export; if it is, report it with the file's layout."))])]
     # CRM accounts first, opportunities last: contacts and deals join accounts by id.
     parsed_files = sorted(parsed_files, key=lambda p: _CRM_ORDER.get(p.kind, 1))
     # An archive's Profile.csv names its owner for every other member.
@@ -164,7 +170,7 @@ def _import_parsed(store: Store, parsed: ParsedFile, owner: str | None, as_of: d
                 return result
             rep_id = store.ensure_rep(conn, owner) if owner else None
             snapshot_id = store.create_snapshot(
-                conn, file_name=Path(parsed.path).name, content_hash=parsed.content_hash,
+                conn, file_name=Path(parsed.path).name[:500], content_hash=parsed.content_hash,
                 kind=parsed.kind, layout=parsed.layout, rep_id=rep_id, as_of=snapshot_as_of,
                 rows_read=parsed.rows_read, hidden_rows=parsed.hidden_rows, is_demo=is_demo)
             ctx = WriteContext(store=store, conn=conn, snapshot_id=snapshot_id, as_of=snapshot_as_of,

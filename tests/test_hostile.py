@@ -293,3 +293,18 @@ def test_security_doc_lists_every_case():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "SECURITY.md").read_text()
     table = doc.split("<!-- hostile-table:start -->\n")[1].split("<!-- hostile-table:end -->")[0]
     assert table == markdown_table()
+
+
+def test_an_unexpected_reading_error_is_a_rejection_not_a_traceback(sqlite_store, monkeypatch, caplog):
+    """A bug in a parser refuses the file with its name; the log has the class name, not the data."""
+    import relmap.importer as importer
+
+    def broken(name, data, **kwargs):
+        raise ValueError(data.decode())  # a message quoting the file, as some library errors do
+
+    monkeypatch.setattr(importer, "parse_bytes", broken)
+    [result] = import_bytes(sqlite_store, "Connections.csv", good_connections(2), owner="Hal Hostile")
+    assert result.status == "rejected"
+    assert "Connections.csv: could not be read (ValueError)" in result.problems[0].message
+    assert "Tester1" not in caplog.text and "ValueError" in caplog.text
+    assert sqlite_store.is_empty()

@@ -282,9 +282,19 @@ def test_rows_for_uses_an_index_and_keeps_every_match():
 
     ctx = prepare(joe_story().frames(), day(AS_OF))
     frame = pd.DataFrame({"person_id": [5, 3, 5, 9, 3], "x": range(5)})
-    got = rows_for(ctx, "t", frame, "person_id", [3, 5, 5, 42])
-    assert got["x"].tolist() == [0, 1, 2, 4]
+    got = rows_for(ctx, "t", frame, "person_id", [3, 5, 5, 42])  # many ids for the frame: one pass, no index
+    assert got["x"].tolist() == [0, 1, 2, 4] and ("index", "t") not in ctx.cache
     assert rows_for(ctx, "t", frame, "person_id", [42]).empty
+    # A few ids in a big frame build the sorted index once; every later query uses it, with the same rows.
+    big = pd.DataFrame({"person_id": [(i * 7919) % 5003 for i in range(20_000)], "x": range(20_000)})
+    once = rows_for(ctx, "big", big, "person_id", [3, 5, 5, 42], index=False)  # a one-off batch: no index
+    assert ("index", "big") not in ctx.cache and len(once) == 12
+    few = rows_for(ctx, "big", big, "person_id", [3, 5, 5, 42])
+    assert ("index", "big") in ctx.cache
+    assert few["x"].tolist() == once["x"].tolist() == big.index[big["person_id"].isin([3, 5, 42])].tolist()
+    many = list(range(0, 5003, 2))
+    assert rows_for(ctx, "big", big, "person_id", many)["x"].tolist() == \
+        big.index[big["person_id"].isin(many)].tolist()
 
 
 def test_stale_crm_export_does_not_hide_a_move():

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
+
 from relmap import config
 from relmap.ingest import archive, crm, linkedin, referrals, sniff
-from relmap.model import ParsedFile, RejectedFile, UnknownKind
+from relmap.model import ParsedFile, Problem, RejectedFile, UnknownKind
 
 __all__ = ["parse_bytes", "check_size", "check_upload", "PARSERS"]
 
@@ -26,10 +28,57 @@ def parse_bytes(name: str, data: bytes, kind: str | None = None,
     """Parse one file's bytes; returns one ``ParsedFile`` (one per known member for an archive)."""
     check_upload(name, data)
     if crm.is_xlsx(data):
-        return [_parse_crm_or_referrals(name, data, kind, mapping)]
-    if archive.is_archive(data):
-        return archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping)
-    return [parse_member(name, data, kind=kind, mapping=mapping)]
+        parsed = [_parse_crm_or_referrals(name, data, kind, mapping)]
+    elif archive.is_archive(data):
+        parsed = archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping)
+    else:
+        parsed = [parse_member(name, data, kind=kind, mapping=mapping)]
+    for p in parsed:
+        drop_overlong(p)
+    return parsed
+
+
+#: Longest text relmap keeps per parsed field (the store's column sizes; a name leaves room for
+#: first + last in ``people.full_name``). A longer cell skips its row, on every backend alike.
+FIELD_LIMITS = {
+    "first_name": 140, "last_name": 140, "counterpart_name": 200, "referrer": 200, "referred": 200,
+    "contact_roles": 200,  # each contact named in the cell becomes a person
+    "company": 300, "account_name": 300, "name": 300, "owner": 300, "position": 500, "title": 500,
+    "headline": 500, "email": 320, "profile_url": 500, "counterpart_profile_url": 500, "domain": 255,
+    "external_id": 100, "account_external_id": 100, "role": 100, "stage": 100,
+}
+
+
+def _text_length(value: object) -> int:
+    """A cell's length; for a list of contact roles, its longest contact or role."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return max((len(str(v or "")) for d in value if isinstance(d, dict) for v in d.values()), default=0)
+    return 0
+
+
+def drop_overlong(parsed: ParsedFile) -> None:
+    """Skip the rows holding a cell longer than ``FIELD_LIMITS`` allows, each listed with its
+    line (PostgreSQL would refuse the whole file; SQLite would keep any length)."""
+    frame = parsed.frame
+    if frame.empty or "line" not in frame:
+        return
+    skip = pd.Series(False, index=frame.index)
+    problems = []
+    for column, limit in FIELD_LIMITS.items():
+        if column not in frame:
+            continue
+        lengths = frame[column].map(_text_length)
+        over = (lengths > limit) & ~skip
+        for idx in frame.index[over]:
+            problems.append(Problem(int(frame.at[idx, "line"]), (
+                f"{column.replace('_', ' ')} is {lengths[idx]:,} characters long, more than the {limit} relmap "
+                "keeps; row skipped. Shorten that cell and import the file again.")))
+        skip |= over
+    if problems:
+        parsed.frame = frame[~skip].reset_index(drop=True)
+        parsed.problems = sorted(parsed.problems + problems, key=lambda p: p.line)
 
 
 def check_size(name: str, size: int) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -32,47 +32,57 @@ CRM_KINDS = ("crm_accounts", "crm_contacts", "crm_opportunities")
 #: Header aliases per kind and field, most specific first (already ``norm_header``-ed).
 ALIASES: dict[str, dict[str, list[str]]] = {
     "crm_accounts": {
-        "external_id": ["id", "accountid", "recordid", "companyid", "externalid", "zohoaccountid"],
+        "external_id": ["id", "accountid", "recordid", "companyid", "externalid", "zohoaccountid", "hubspotcompanyid",
+                        "organizationid"],
         "name": ["accountname", "companyname", "name", "account", "company", "organization", "organisation",
-                 "organizationname", "customer", "customername"],
-        "domain": ["companydomainname", "website", "domain", "companydomain", "websiteurl", "web", "url"],
+                 "organizationname", "customer", "customername", "displayname", "leadname"],
+        "domain": ["companydomainname", "website", "domain", "companydomain", "websiteurl", "web", "url",
+                   "emaildomain", "companywebsite"],
         "status": ["type", "accounttype", "status", "accountstatus", "customerstatus", "lifecyclestage",
-                   "relationship", "companytype"],
-        "owner": ["accountowner", "companyowner", "owner", "ownername", "ownerid", "accountmanager"],
+                   "relationship", "companytype", "relationshiptype", "statuslabel", "contacttype"],
+        "owner": ["accountowner", "companyowner", "owner", "ownername", "ownerid", "accountmanager", "ownedby",
+                  "organizationowner", "assignedto", "salesrep", "salesperson"],
         "arr": ["arr", "annualrecurringrevenue", "contractvalue", "acv", "annualcontractvalue"],
         "renewal_date": ["renewaldate", "nextrenewaldate", "contractenddate", "contractrenewaldate", "renewal"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
                           "lastengagementdate"],
     },
     "crm_contacts": {
-        "external_id": ["id", "contactid", "recordid", "externalid"],
+        "external_id": ["id", "contactid", "recordid", "externalid", "personid"],
         "first_name": ["firstname", "first", "givenname", "prenom", "vorname", "nombre"],
         "last_name": ["lastname", "last", "surname", "familyname", "nom", "nachname", "apellido"],
-        "full_name": ["fullname", "contactname", "name", "contact"],
-        "email": ["email", "emailaddress", "workemail", "businessemail", "email1", "primaryemail"],
+        "full_name": ["fullname", "contactname", "name", "contact", "personname"],
+        "email": ["email", "emailaddress", "workemail", "businessemail", "email1", "primaryemail", "emailwork"],
         "title": ["title", "jobtitle", "position", "titel", "poste"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
-                         "organisation"],
-        "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid"],
+                         "organisation", "organizationname", "parentcustomer", "leadname", "associatedcompanyname"],
+        "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
+                                "hubspotcompanyid", "parentcustomerid"],
         "role": ["contactrole", "role", "buyingrole", "opportunityrole", "persona"],
-        "owner": ["contactowner", "owner", "ownername", "ownerid", "leadowner"],
+        "owner": ["contactowner", "owner", "ownername", "ownerid", "leadowner", "ownedby", "personowner",
+                  "assignedto", "salesrep", "salesperson"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
                           "lastengagementdate"],
     },
     "crm_opportunities": {
         "external_id": ["id", "opportunityid", "recordid", "dealid"],
-        "name": ["opportunityname", "dealname", "name", "opportunity", "deal"],
-        "account_name": ["accountname", "associatedcompany", "companyname", "company", "account"],
+        "name": ["opportunityname", "dealname", "name", "opportunity", "deal", "title", "topic"],
+        "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
+                         "organisation", "potentialcustomer", "customer", "leadname", "associatedcompanyname"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid"],
-        "stage": ["stage", "stagename", "dealstage", "opportunitystage", "salesstage"],
+        "stage": ["stage", "stagename", "dealstage", "opportunitystage", "salesstage", "pipelinephase",
+                  "statuslabel"],
+        "status": ["status", "dealstatus", "opportunitystatus", "statustype"],
         "amount": ["amount", "dealamount", "opportunityamount", "amountconverted", "value", "dealvalue", "arr",
-                   "annualrecurringrevenue"],
-        "close_date": ["closedate", "expectedclosedate", "closingdate", "close"],
+                   "annualrecurringrevenue", "estrevenue", "estimatedrevenue", "actualrevenue"],
+        "close_date": ["closedate", "expectedclosedate", "closingdate", "close", "estclosedate",
+                       "estimatedclosedate", "actualclosedate", "datewon", "wontime"],
         "is_closed": ["isclosed", "closed"],
         "is_won": ["iswon", "won"],
         "contact_roles": ["contactroles", "contacts", "associatedcontacts", "associatedcontact", "primarycontact",
-                          "contact", "contactrole"],
-        "owner": ["opportunityowner", "dealowner", "owner", "ownername", "ownerid"],
+                          "contact", "contactrole", "contactperson", "contactname"],
+        "owner": ["opportunityowner", "dealowner", "owner", "ownername", "ownerid", "ownedby", "username",
+                  "assignedto", "salesrep", "salesperson"],
     },
 }
 
@@ -86,18 +96,48 @@ REQUIRED: dict[str, list[tuple[str, ...]]] = {
 # Headers that name the kind on their own, tried in this order.
 _KIND_MARKERS = (
     ("crm_opportunities", {"opportunityname", "dealname", "stagename", "dealstage", "opportunitystage", "iswon",
-                           "isclosed", "opportunityid", "dealid", "stage", "opportunityowner", "dealowner"}),
+                           "isclosed", "opportunityid", "dealid", "stage", "opportunityowner", "dealowner",
+                           "estclosedate", "estrevenue", "potentialcustomer", "pipelinephase", "expectedclosedate",
+                           "datewon", "valueperiod", "statustype"}),
     ("crm_contacts", {"firstname", "lastname", "fullname", "contactname", "contactid", "contactowner", "email",
-                      "emailaddress", "jobtitle", "contactrole"}),
+                      "emailaddress", "jobtitle", "contactrole", "primaryemail", "workemail", "businessemail"}),
     ("crm_accounts", {"accountname", "companyname", "companydomainname", "website", "accounttype", "accountowner",
-                      "companyowner", "accountid", "arr"}),
+                      "companyowner", "accountid", "arr", "displayname"}),
 )
+
+# Words naming a record type in "Entity - Field" headers (Pipedrive "Deal - Title", "Person - Email"),
+# "Field - Entity" headers (HubSpot joined exports "Record ID - Contact") and Dynamics 365's
+# hidden "(Do Not Modify) Opportunity" id column.
+_ENTITIES = {
+    "deal": "crm_opportunities", "opportunity": "crm_opportunities", "opportunities": "crm_opportunities",
+    "person": "crm_contacts", "people": "crm_contacts", "contact": "crm_contacts", "contacts": "crm_contacts",
+    "lead": "crm_contacts",
+    "organization": "crm_accounts", "organisation": "crm_accounts", "company": "crm_accounts",
+    "companies": "crm_accounts", "account": "crm_accounts", "accounts": "crm_accounts",
+}
+# A field of another record type that still says something about this one.
+_FOREIGN = {
+    ("crm_accounts", "name"): "accountname", ("crm_accounts", "id"): "accountid",
+    ("crm_accounts", "recordid"): "accountid", ("crm_contacts", "name"): "contactperson",
+}
+_DO_NOT_MODIFY = re.compile(r"^\(do not modify\)\s*(.*)$", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")  # "Account Name (Account)", "Associated Company IDs (Primary)"
 
 _FOOTER = re.compile(r"^(grand totals?\b|gesamtsumme|totaux|total g[eé]n[eé]ral|totales generales|"
                      r"confidential information|copyright\b|generated by\b|©)", re.IGNORECASE)
+# Rows of a grouped report that hold no record: subtotals, totals, counts ("Subtotal", "Count: 2", "Total").
+_SUMMARY_ROW = re.compile(r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|count|sum|average|avg|max(?:imum)?|"
+                          r"min(?:imum)?|median|record\s+count)(?:\s+of\s+.*|\s*[:(].*)?$", re.IGNORECASE)
+# A group header of a summary report: "Account Owner: Jane Doe (3 records)".
+_GROUP_ROW = re.compile(r"^(?:(?P<label>[^:()]{1,80}?):\s*)?(?P<value>.*?)\s*\(\s*[\d.,]+\s*(?:records?|rows?|items?)?\s*\)$",
+                        re.IGNORECASE)
+# The fields that name a record; a grouped report's grouping columns are left of them.
+_NAME_FIELDS = {"crm_accounts": ("name",), "crm_contacts": ("first_name", "last_name", "full_name", "email"),
+                "crm_opportunities": ("name",)}
 _EMPTY_LOOKUP = re.compile(r"^0{15}AAA$|^0{15,18}$")
 _DEACTIVATED = re.compile(r"\s*\((deactivated|inactive|former)[^)]*\)\s*$", re.IGNORECASE)
 _IGNORE = {"", "ignore", "skip", "none", "-"}
+_SINGULAR = {"crm_accounts": "account", "crm_contacts": "contact", "crm_opportunities": "opportunity"}
 
 
 def norm_header(text: object) -> str:
@@ -134,8 +174,11 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx_rows(name: str, data: bytes) -> list[list[str]]:
-    """Every row of the first non-empty sheet of a workbook, as text."""
+def read_xlsx_rows(name: str, data: bytes, wanted: set[str] | None = None) -> list[list[str]]:
+    """Every row of one sheet of a workbook, as text: the first visible sheet whose first 50 rows
+    hold a header (every column in ``wanted``, else two known header aliases), else the first
+    non-empty sheet. A cover or summary sheet before the data is passed over, and so is a hidden
+    sheet (Dynamics 365 keeps its metadata in one)."""
     import openpyxl
 
     from relmap.ingest import archive
@@ -147,16 +190,25 @@ def read_xlsx_rows(name: str, data: bytes) -> list[list[str]]:
     except Exception as exc:  # corrupt workbook, encrypted file...
         raise RejectedFile(f"{name} cannot be opened as an Excel workbook ({exc.__class__.__name__}); "
                            "save it again as .xlsx or export it as CSV.") from None
+    first: list[list[str]] | None = None
     try:
         for sheet in book.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue
             rows = []
             for row in sheet.iter_rows(values_only=True):
                 rows.append([_cell_text(v) for v in row])
                 if len(rows) > limit:
                     raise RejectedFile(f"{name} has more than {config.MAX_ROWS:,} rows, the limit; split it into "
                                        "smaller files or raise RELMAP_MAX_ROWS.")
-            if any(any(c.strip() for c in r) for r in rows):
-                return rows
+            if not any(any(c.strip() for c in r) for r in rows):
+                continue
+            first = first if first is not None else rows
+            for row in rows[:50]:
+                cells = [c.strip() for c in row[:HEADER_CELLS]]
+                if (wanted and wanted <= {norm_header(c) for c in cells}) or \
+                        (not wanted and _header_score(cells) >= 2):
+                    return rows
     except RejectedFile:
         raise
     except Exception as exc:  # a sheet that is not XML, a cell openpyxl cannot read...
@@ -164,13 +216,15 @@ def read_xlsx_rows(name: str, data: bytes) -> list[list[str]]:
                            "save it again as .xlsx or export it as CSV.") from None
     finally:
         book.close()
+    if first is not None:
+        return first
     raise RejectedFile(f"{name} is an empty workbook; export the CRM report again.")
 
 
-def read_rows(name: str, data: bytes) -> tuple[list[list[str]], list[int], str, str]:
+def read_rows(name: str, data: bytes, wanted: set[str] | None = None) -> tuple[list[list[str]], list[int], str, str]:
     """Rows of a CSV or XLSX file with each row's 1-based line; plus encoding and delimiter."""
     if is_xlsx(data):
-        rows = read_xlsx_rows(name, data)
+        rows = read_xlsx_rows(name, data, wanted)
         return rows, list(range(1, len(rows) + 1)), "xlsx", ""
     text, encoding = decode(name, data)
     sample = text[:20000]
@@ -190,14 +244,35 @@ def first_row(name: str, data: bytes) -> list[str]:
 _REFERRAL_HEADERS = {"referrer", "referred", "referredby", "introducer", "introducedby", "referee"}
 
 
-def _header_score(normed: set[str]) -> int:
-    known = {alias for fields in ALIASES.values() for aliases in fields.values() for alias in aliases}
-    known |= _REFERRAL_HEADERS
-    return len((normed - {""}) & known)
-
+_KNOWN_HEADERS = {alias for fields in ALIASES.values() for aliases in fields.values() for alias in aliases} \
+    | _REFERRAL_HEADERS
 
 #: How many cells of a row are looked at to tell whether it is the header.
 HEADER_CELLS = 1000
+
+
+def _header_score(cells: list[str]) -> int:
+    """How many of a row's first cells are known column names (any spelling, ``Entity - Field`` included)."""
+    score = 0
+    for cell in cells[:HEADER_CELLS]:
+        key = norm_header(cell)
+        if key in _KNOWN_HEADERS:
+            score += 1
+        elif key and any(ch in cell for ch in "-:(\u2013") and \
+                any(k in _KNOWN_HEADERS for k in header_keys(None, cell)):
+            score += 1
+    return score
+
+
+def _better_header_below(rows: list[list[str]], idx: int) -> int:
+    """A two-row header ("Contact,,,Company" above "First Name,Last Name,...,Company"): the row
+    just below wins when it names more known columns."""
+    best = _header_score(rows[idx])
+    for below in range(idx + 1, min(idx + 3, len(rows))):
+        score = _header_score(rows[below])
+        if score > best:
+            idx, best = below, score
+    return idx
 
 
 def read_table(name: str, data: bytes, mapping: dict[str, str] | None = None) -> Table:
@@ -206,13 +281,15 @@ def read_table(name: str, data: bytes, mapping: dict[str, str] | None = None) ->
     The header is the first of the first 50 rows holding every column named in
     ``mapping``, or else at least two known header aliases.
     """
-    rows, lines, encoding, delimiter = read_rows(name, data)
     wanted = {norm_header(c) for c in (mapping or {})}
+    rows, lines, encoding, delimiter = read_rows(name, data, wanted)
     for idx, row in enumerate(rows[:50]):
         # A header's known columns are among its first cells: a 100,000-column line is not scanned whole.
         normed = {norm_header(c) for c in row[:HEADER_CELLS]}
-        if (wanted and wanted <= normed) or (not wanted and _header_score(normed) >= 2):
-            cells = [c.strip() for c in row]
+        if (wanted and wanted <= normed) or (not wanted and _header_score(row) >= 2):
+            if not wanted:
+                idx = _better_header_below(rows, idx)
+            cells = [c.strip() for c in rows[idx]]
             data = unwrap_quoted_rows(rows[idx + 1:], delimiter, len(cells))
             return Table(name, encoding, delimiter, cells, lines[idx], data, lines[idx + 1:])
     if wanted:
@@ -229,19 +306,98 @@ class NoHeaderFound(RejectedFile):
 # --- kind and mapping --------------------------------------------------------------------------
 
 
+def _split_header(text: str) -> list[str]:
+    """``"Deal - Title"`` -> ``["Deal", "Title"]``; ``"Account: Account Name"`` -> ``["Account", "Account Name"]``."""
+    return [part.strip() for part in re.split(r"\s+[-\u2013]\s+|:\s+", text) if part.strip()]
+
+
+def _entity_of(cell: object) -> str | None:
+    """The record type a header cell names (``"Deal - Title"`` -> crm_opportunities), or None."""
+    text = _QUALIFIER.sub("", str(cell or "").strip()) or str(cell or "").strip()
+    if m := _DO_NOT_MODIFY.match(text):
+        return _ENTITIES.get(norm_header(m.group(1)))
+    parts = _split_header(text)
+    if len(parts) < 2:
+        return None
+    return _ENTITIES.get(norm_header(parts[0])) or _ENTITIES.get(norm_header(parts[-1]))
+
+
+def header_keys(kind: str | None, cell: object) -> list[str]:
+    """The alias keys a header cell may stand for in a file of ``kind``, most specific first.
+
+    Besides the cell itself: without a trailing qualifier (``Account Name (Account)``), and for
+    ``Entity - Field`` / ``Field - Entity`` headers the field when the entity is this kind's own
+    (``Deal - Title`` -> ``title``) or what another entity's field says about this one
+    (``Organization - Name`` -> ``accountname``). Dynamics' ``(Do Not Modify) Opportunity`` is the
+    id of an opportunities file; its ``Row Checksum`` and ``Modified On`` columns stand for nothing.
+
+    >>> header_keys("crm_opportunities", "Deal - Title"), header_keys("crm_contacts", "Record ID - Company")
+    (['dealtitle', 'title'], ['recordidcompany', 'accountid'])
+    >>> header_keys("crm_contacts", "(Do Not Modify) Row Checksum"), header_keys("crm_contacts", "Person - Email - Work")
+    ([], ['personemailwork', 'emailwork', 'email'])
+    """
+    text = str(cell or "").strip()
+    if m := _DO_NOT_MODIFY.match(text):
+        entity = _ENTITIES.get(norm_header(m.group(1)))
+        return ["id"] if entity is not None and entity == (kind or entity) else []
+    keys = [norm_header(text)]
+    bare = _QUALIFIER.sub("", text)
+    if bare and bare != text:
+        keys.append(norm_header(bare))
+    parts = _split_header(bare or text)
+    if len(parts) >= 2:
+        for entity_part, field_parts in ((parts[0], parts[1:]), (parts[-1], parts[:-1])):
+            entity = _ENTITIES.get(norm_header(entity_part))
+            if entity is None:
+                continue
+            field_key = norm_header(" ".join(field_parts))
+            if kind is None or entity == kind:
+                keys += [field_key, norm_header(field_parts[0])]
+            elif foreign := _FOREIGN.get((entity, field_key)):
+                keys.append(foreign)
+            break
+        else:
+            keys.append(norm_header(parts[0]))
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def _match(kind: str, cell: object) -> tuple[str, int] | None:
+    """The field a header cell stands for in ``kind`` and the alias's rank (lower is more specific)."""
+    for key in header_keys(kind, cell):
+        best: tuple[str, int] | None = None
+        for field_name, aliases in ALIASES[kind].items():
+            if key in aliases and (best is None or aliases.index(key) < best[1]):
+                best = (field_name, aliases.index(key))
+        if best:
+            return best
+    return None
+
+
 def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str | None:
     """The CRM kind a header describes (or the kind the mapping's fields point to), or None.
+
+    Marker headers decide first; then the record type most ``Entity - Field`` headers name
+    (Pipedrive's ``Person - Name``, Dynamics' ``(Do Not Modify) Opportunity``).
 
     >>> detect_kind(["Record ID", "Deal Name", "Deal Stage", "Amount"])
     'crm_opportunities'
     >>> detect_kind(["Account Name", "Type", "Website", "Account Owner"])
     'crm_accounts'
+    >>> detect_kind(["Person - ID", "Person - Name", "Person - Organization", "Organization - Name"])
+    'crm_contacts'
     >>> detect_kind(["Id", "ParentId", "Name", "Body"]) is None  # a Salesforce Attachment.csv
     True
     """
     normed = {norm_header(c) for c in header}
     for kind, markers in _KIND_MARKERS:
         if normed & markers:
+            return kind
+    entities = [e for e in map(_entity_of, header) if e]
+    if entities:
+        return max(dict.fromkeys(entities), key=entities.count)  # ties: the first named
+    keys = {k for c in header for k in header_keys(None, c)}
+    for kind, markers in _KIND_MARKERS:
+        if keys & markers:
             return kind
     if mapping:
         votes = {kind: sum(f in ALIASES[kind] and all(f not in ALIASES[k] for k in CRM_KINDS if k != kind)
@@ -256,15 +412,8 @@ def auto_mapping(kind: str, header: list[str]) -> dict[int, str]:
     """Column index -> field from header aliases (each field takes its best-ranked column first)."""
     out: dict[int, str] = {}
     for i, cell in enumerate(header):
-        key = norm_header(cell)
-        best: tuple[int, str] | None = None
-        for field_name, aliases in ALIASES[kind].items():
-            if key in aliases:
-                rank = aliases.index(key)
-                if best is None or rank < best[0]:
-                    best = (rank, field_name)
-        if best:
-            out[i] = best[1]
+        if match := _match(kind, cell):
+            out[i] = match[0]
     return out
 
 
@@ -297,7 +446,7 @@ def _check_required(name: str, kind: str, cols: dict[int, str]) -> None:
         if not present & set(options):
             field_name = "full_name" if kind == "crm_contacts" else options[0]
             raise MappingNeeded(
-                f"{name}: no column holds the {kind.removeprefix('crm_').rstrip('s')} {field_name.replace('_', ' ')}; "
+                f"{name}: no column holds the {_SINGULAR[kind]} {field_name.replace('_', ' ')}; "
                 f"say which one does with --map \"Column={field_name}\" (or pick it on the Upload page).")
 
 
@@ -341,28 +490,42 @@ def _unique_names(header: list[str]) -> list[str]:
 # --- values ---------------------------------------------------------------------------------------
 
 
+_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "b": 1e9, "bn": 1e9}
+
+
 def parse_amount(text: object, decimal_comma: bool = False) -> float | None:
-    """A money amount with any currency sign or code; None when it is not a number."""
+    """A money amount with any currency sign or code; None when it is not a number.
+
+    One separator followed by groups of exactly three digits separates thousands (``1,200``,
+    ``EUR 1.200``); otherwise the last separator is the decimal one (``1.234,56``, ``475,00``).
+    ``decimal_comma`` (files from a ``;`` locale) reads a lone ``1,5`` as well, as any file would.
+    Accounting negatives ``(1,200)`` and ``k``/``M`` suffixes (``$25k``, ``$1.2M``) are read too.
+
+    >>> [parse_amount(t) for t in ("USD 1,200", "1.234,56 €", "(1,200)", "$25k", "$1.2M", "9225.225", "12%")]
+    [1200.0, 1234.56, -1200.0, 25000.0, 1200000.0, 9225.225, 12.0]
+    """
     raw = identity.clean_text(text)
     if raw is None:
         return None
-    negative = raw.startswith("(") and raw.endswith(")") or "-" in raw
+    negative = raw.startswith("(") and raw.endswith(")") or "-" in raw or "\u2212" in raw
+    scale = 1.0
+    if m := re.search(r"\d\s*(k|mm|mn|mio|m|bn|b)\b\.?\s*\)?$", raw, re.IGNORECASE):
+        scale = _MULTIPLIERS[m.group(1).lower()]
     digits = re.sub(r"[^\d,.]", "", raw)
     if not re.search(r"\d", digits):
         return None
     if "," in digits and "." in digits:
         decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
-    elif "," in digits:
-        thousands = re.fullmatch(r"\d{1,3}(,\d{3})+", digits)
-        decimal = "," if decimal_comma or not thousands else "."
-    elif "." in digits:
-        decimal = "." if not (decimal_comma and re.fullmatch(r"\d{1,3}(\.\d{3})+", digits)) else ","
+    elif "," in digits or "." in digits:
+        sep = "," if "," in digits else "."
+        thousands = re.fullmatch(rf"[1-9]\d{{0,2}}(\{sep}\d{{3}})+", digits)
+        decimal = ("." if sep == "," else ",") if thousands else sep
     else:
         decimal = "."
     group = "," if decimal == "." else "."
     digits = digits.replace(group, "").replace(decimal, ".")
     try:
-        value = float(digits)
+        value = float(digits) * scale
     except ValueError:
         return None
     return -value if negative else value
@@ -371,7 +534,7 @@ def parse_amount(text: object, decimal_comma: bool = False) -> float | None:
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?:[ ,T]+\d{1,2}:\d{2}.*)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _NAMED_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y",
-                  "%d.%m.%Y", "%Y/%m/%d")
+                  "%B %d %Y", "%d.%m.%Y", "%Y/%m/%d", "%Y.%m.%d", "%a %b %d %Y", "%a, %d %b %Y", "%b %Y", "%B %Y")
 
 
 def _year(text: str) -> int:
@@ -413,8 +576,11 @@ def _one_date(text: str, dayfirst: bool) -> date | str:
             return date(y, b, a) if dayfirst else date(y, a, b)
     except ValueError:
         return text
-    head = text.split(" ", 3)
-    for candidate in (text, " ".join(head[:3])):
+    if re.fullmatch(r"\d{5}(\.\d+)?", text) and 20000 < float(text) < 80000:
+        return date(1899, 12, 30) + timedelta(days=int(float(text)))  # an Excel date serial number
+    plain = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text)  # "December 1st, 2021"
+    head = plain.split(" ", 3)
+    for candidate in dict.fromkeys((plain, " ".join(head[:3]), " ".join(head[:4]), head[0])):
         for fmt in _NAMED_FORMATS:
             try:
                 return datetime.strptime(candidate.strip(), fmt).date()
@@ -486,8 +652,8 @@ def normalise_role(text: object) -> str | None:
 def parse_contact_roles(text: object) -> list[dict]:
     """``"Jane Doe (Champion); bob@acme.com (Economic Buyer)"`` -> ``[{"contact", "role"}, ...]``.
 
-    >>> parse_contact_roles("Jane Doe (Champion); bob@acme.com")
-    [{'contact': 'Jane Doe', 'role': 'champion'}, {'contact': 'bob@acme.com', 'role': None}]
+    >>> parse_contact_roles("Jane Doe (Champion); bob@acme.com; Ama Boateng (ama@kestrel.example)")
+    [{'contact': 'Jane Doe', 'role': 'champion'}, {'contact': 'bob@acme.com', 'role': None}, {'contact': 'ama@kestrel.example', 'role': None}]
     """
     raw = identity.clean_text(text)
     if raw is None:
@@ -497,6 +663,8 @@ def parse_contact_roles(text: object) -> list[dict]:
         part = part.strip()
         m = re.match(r"^(.*?)\s*[(\[]([^)\]]*)[)\]]\s*$", part) or re.match(r"^(.*?)\s+[-:]\s+(.+)$", part)
         contact, role = (m.group(1), m.group(2)) if m else (part, None)
+        if role and identity.normalise_email(role):
+            contact, role = identity.normalise_email(role), None  # HubSpot's "Ama Boateng (ama@x.com)"
         if identity.clean_text(contact):
             out.append({"contact": contact.strip(), "role": normalise_role(role)})
     return out
@@ -530,9 +698,12 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
     cols = _column_mapping(name, kind, table.header, mapping)
     _check_required(name, kind, cols)
     by_field: dict[str, list[int]] = {}
-    for i, f in sorted(cols.items(), key=lambda kv: (ALIASES[kind][kv[1]].index(norm_header(table.header[kv[0]]))
-                                                     if norm_header(table.header[kv[0]]) in ALIASES[kind][kv[1]]
-                                                     else -1, kv[0])):
+
+    def rank(i: int, field_name: str) -> int:
+        match = _match(kind, table.header[i])
+        return match[1] if match and match[0] == field_name else -1  # a column the user mapped comes first
+
+    for i, f in sorted(cols.items(), key=lambda kv: (rank(*kv), kv[0])):
         by_field.setdefault(f, []).append(i)
 
     def value(row: list[str], field_name: str) -> str | None:
@@ -543,22 +714,55 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
 
     decimal_comma = table.delimiter == ";"
     deleted = next((i for i, h in enumerate(table.header) if norm_header(h) == "isdeleted"), None)
+    header_keys_row = [norm_header(h) for h in table.header]
+    # Grouped ("summary") reports show a group's value once: on a "Owner: Jane (3 records)" row or in the
+    # group's first row only. Columns left of the first name column are the grouping columns.
+    name_cols = [i for f in _NAME_FIELDS[kind] for i in by_field.get(f, [])]
+    group_cols = range(min(name_cols)) if name_cols else range(0)
+    group_values: dict[str, str] = {}
+    carry: dict[int, str] = {}
+    grouped = any(_is_report_row(row) for row in table.rows)
     problems: list[Problem] = []
     kept: list[tuple[int, dict]] = []
     rows_read = 0
     for row, line in zip(table.rows, table.lines):
-        if not any(c.strip() for c in row):
+        cells = [c.strip() for c in row]
+        filled = [c for c in cells if c]
+        if not filled:
             continue
-        first = next(c.strip() for c in row if c.strip())
-        if _FOOTER.match(first.strip('"')):
+        first = filled[0].strip('"')
+        if _FOOTER.match(first):
             break  # a Salesforce report footer: nothing after it is data
+        if [norm_header(c) for c in cells[:len(header_keys_row)]] == header_keys_row:
+            continue  # the header again (files concatenated, or repeated on every printed page)
+        if _SUMMARY_ROW.match(first):
+            grouped = True
+            carry.clear()
+            continue  # a subtotal / total / count row of a report
+        if len(filled) == 1 and (group := _GROUP_ROW.match(first)):
+            grouped = True
+            carry.clear()
+            if group.group("label") and (match := _match(kind, group.group("label"))):
+                group_values[match[0]] = group.group("value")
+            continue
+        if grouped and group_cols:
+            row = list(row) + [""] * (len(group_cols) - len(row))
+            for i in group_cols:
+                if row[i].strip():
+                    carry[i] = row[i]
+                elif i in carry:
+                    row[i] = carry[i]
         rows_read += 1
         if deleted is not None and deleted < len(row) and parse_bool(row[deleted]):
             problems.append(Problem(line, "record marked deleted (IsDeleted) in the export; skipped"))
             continue
-        kept.append((line, {f: value(row, f) for f in by_field}))
+        values = {f: value(row, f) for f in by_field}
+        for f, v in group_values.items():
+            if values.get(f) is None:
+                values[f] = v
+        kept.append((line, values))
 
-    date_fields = {"renewal_date", "last_activity", "close_date"} & set(by_field)
+    date_fields = {"renewal_date", "last_activity", "close_date"} & (set(by_field) | set(group_values))
     parsed_dates = {f: parse_dates([r.get(f) for _, r in kept], dayfirst=True if decimal_comma else None)
                     for f in date_fields}
     records = []
@@ -572,7 +776,9 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
             rec[f] = d
         for f in ("arr", "amount"):
             if r.get(f) is not None:
-                amount = parse_amount(r[f], decimal_comma)
+                # A workbook's number cell is exact: "1.234" there is 1.234, not a thousands group.
+                plain = table.encoding == "xlsx" and re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?", r[f])
+                amount = float(r[f]) if plain else parse_amount(r[f], decimal_comma)
                 if amount is None:
                     problems.append(Problem(line, f"unreadable amount {r[f]!r}; kept without it"))
                 rec[f] = amount
@@ -580,9 +786,44 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
         if record is not None:
             records.append(record)
     frame = pd.DataFrame.from_records(records, columns=PARSED_COLUMNS[kind])
+    frame = frame.astype(object).where(frame.notna(), None)  # None, not NaN, for empty cells
     layout = vendor or guess_vendor(table.header)
     return ParsedFile(path=path, kind=kind, layout=layout, frame=frame, content_hash=content_hash,
                       rows_read=rows_read, problems=problems)
+
+
+def first_of(text: object) -> str | None:
+    """The first of several values in one cell (HubSpot joins associations with ``;``), without a
+    trailing record id: ``"Acme (5512);Globex"`` -> ``"Acme"``."""
+    raw = identity.clean_text(text)
+    if raw is None:
+        return None
+    head = next((part for part in (p.strip() for p in raw.split(";")) if part), None)
+    return identity.clean_text(re.sub(r"\s*\(\d{3,}\)$", "", head)) if head else None
+
+
+def _opportunity_status(text: object) -> tuple[bool | None, bool | None]:
+    """(won, closed) from a status cell such as Pipedrive's ``won``/``lost``/``open`` or Dynamics' ``Won``."""
+    key = identity.fold(identity.clean_text(text) or "")
+    if not key:
+        return None, None
+    if re.search(r"\bwon\b", key):
+        return True, True
+    if re.search(r"\b(lost|abandoned|cancell?ed|closed|dead|disqualified)\b", key):
+        return False, True
+    if re.search(r"\b(open|active|in progress)\b", key):
+        return False, False
+    return None, None
+
+
+def _is_report_row(row: list[str]) -> bool:
+    """A subtotal/total row or a group header row of a grouped report."""
+    filled = [c.strip() for c in row if c.strip()]
+    if not filled:
+        return False
+    first = filled[0].strip('"')
+    return bool(_SUMMARY_ROW.match(first)) or (len(filled) == 1 and bool(_GROUP_ROW.match(first))
+                                              and not _FOOTER.match(first))
 
 
 def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) -> dict | None:
@@ -599,11 +840,18 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
         if not first and not last:
             first, last = split_name(r.get("full_name"))
         email = identity.normalise_email(r.get("email"))
+        # Some CRMs copy the email address into a name field when a contact has no name.
+        if first and identity.normalise_email(first):
+            email, first = email or identity.normalise_email(first), None
+            last = None if last and len(last) == 1 else last  # HubSpot's one-letter filler
+        if last and identity.normalise_email(last):
+            email, last = email or identity.normalise_email(last), None
         if not first and not last and not email:
             problems.append(Problem(line, "row has no contact name or email; skipped"))
             return None
         rec.update(first_name=first, last_name=last, email=email, title=r.get("title"),
-                   account_name=r.get("account_name"), account_external_id=clean_id(r.get("account_external_id")),
+                   account_name=first_of(r.get("account_name")),
+                   account_external_id=clean_id(first_of(r.get("account_external_id"))),
                    role=normalise_role(r.get("role")))
     else:
         if not r.get("name"):
@@ -611,25 +859,41 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
             return None
         stage = r.get("stage")
         won, closed = parse_bool(r.get("is_won")), parse_bool(r.get("is_closed"))
+        status_won, status_closed = _opportunity_status(r.get("status"))
         stage_key = norm_header(stage)
         if won is None:
-            won = stage_key in {"closedwon", "won", "dealwon"}
+            won = status_won if status_won is not None else stage_key in {"closedwon", "won", "dealwon"}
         if closed is None:
-            closed = won or stage_key.startswith("closed") or stage_key in {"lost", "deallost"}
-        rec.update(name=r["name"], account_name=r.get("account_name"),
-                   account_external_id=clean_id(r.get("account_external_id")), stage=stage,
+            closed = status_closed if status_closed is not None else \
+                won or stage_key.startswith("closed") or stage_key in {"lost", "deallost"}
+        rec.update(name=r["name"], account_name=first_of(r.get("account_name")),
+                   account_external_id=clean_id(first_of(r.get("account_external_id"))), stage=stage or r.get("status"),
                    is_closed=bool(closed or won), is_won=bool(won),
                    contact_roles=parse_contact_roles(r.get("contact_roles")))
     return rec
 
 
 def guess_vendor(header: list[str]) -> str:
-    """Which CRM wrote a header: salesforce-export, salesforce, hubspot, zoho or mapped."""
+    """Which CRM wrote a header: salesforce-export, salesforce, hubspot, zoho, pipedrive, dynamics,
+    close, copper or mapped.
+
+    >>> guess_vendor(["Deal - ID", "Deal - Title"]), guess_vendor(["(Do Not Modify) Contact", "Full Name"])
+    ('pipedrive', 'dynamics')
+    """
     normed = [norm_header(h) for h in header]
-    if normed and normed[0] == "recordid":
+    text = [str(h or "").strip().lower() for h in header]
+    if normed and normed[0].startswith("recordid"):
         return "hubspot"
     if any(h.startswith("zcrm") for h in header) or {"createdtime", "lastactivitytime"} & set(normed):
         return "zoho"
+    if any(t.startswith("(do not modify)") for t in text):
+        return "dynamics"
+    if any(re.match(r"^(deal|person|organization|organisation) [-\u2013] ", t) for t in text) or "contactperson" in normed:
+        return "pipedrive"
+    if {"displayname", "statuslabel", "leadname"} & set(normed) or any(t.startswith("primary_contact_") for t in text):
+        return "close"
+    if "ownedby" in normed:
+        return "copper"
     if {"accountid", "stagename", "firstname", "iswon", "ownerid"} & set(normed) and \
             any(h in ("Id", "AccountId", "FirstName", "StageName", "OwnerId") for h in header):
         return "salesforce-export"

@@ -25,9 +25,9 @@ _DATE_FORMATS = (
     "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%Y/%m/%d", "%d.%m.%Y", "%b %Y", "%B %Y", "%Y",
 )
 # Formats that only Excel writes back (a re-saved file).
-_EXCEL_FORMATS = {"%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
+_EXCEL_FORMATS = {"%d/%m/%Y", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
                   "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"}
-_PLACEHOLDERS = ["null", "none", "nan", "--", "-", "n/a", "na", "#n/a"]
+_PLACEHOLDERS = sorted(identity.PLACEHOLDERS)
 _PLACEHOLDER_SET = frozenset(_PLACEHOLDERS)
 
 
@@ -61,9 +61,12 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     """The non-blank data rows as a frame of strings (one column per header position) and
     their line numbers."""
     width = len(table.header)
+    header = [header_key(c) for c in table.header]
     if table.frame is not None:
-        return _frame_of(table.frame, table.lines, width)
-    keep = [i for i, row in enumerate(table.rows) if "".join(row).strip()]
+        return _frame_of(table.frame, table.lines, width, header)
+    # Blank rows and the header again (two exports pasted together) are no data.
+    keep = [i for i, row in enumerate(table.rows)
+            if "".join(row).strip() and [header_key(c) for c in row[:width]] != header]
     # Cells past the header are never read: cut them, so a 100,000-column line costs nothing.
     rows = [table.rows[i][:width] for i in keep]
     if any(len(r) != width for r in rows):
@@ -76,11 +79,14 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     return frame, lines
 
 
-def _frame_of(frame: pd.DataFrame, lines, width: int) -> tuple[pd.DataFrame, pd.Series]:
-    """``_frame`` for a table read by ``pandas.read_csv``: the same non-blank rows and lines.
+def _frame_of(frame: pd.DataFrame, lines, width: int, header: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """``_frame`` for a table read by ``pandas.read_csv``: the same rows and lines (blank rows
+    and repeated header rows left out).
 
     A row is blank when every cell is empty or whitespace (``"".join(row).strip()`` is empty);
     most rows are told apart by their first cell, so the rest are checked column by column.
+    A repeated header starts with the header's first cell (header keys compared once per
+    distinct first cell).
     """
     undecided = list(range(len(frame)))
     for col in frame.columns:
@@ -88,8 +94,14 @@ def _frame_of(frame: pd.DataFrame, lines, width: int) -> tuple[pd.DataFrame, pd.
             break
         values = frame[col].to_numpy(dtype=object)
         undecided = [i for i in undecided if not (values[i].__class__ is str and values[i].strip())]
-    if undecided:
-        blank = set(undecided)
+    drop = set(undecided)
+    if len(frame) and frame.shape[1] >= width and header:
+        first = _each_distinct(frame[0], header_key).to_numpy(dtype=object)
+        cells = frame.to_numpy(dtype=object)
+        drop |= {i for i in range(len(frame)) if first[i] == header[0]
+                 and [header_key(c) for c in cells[i, :width]] == header}
+    if drop:
+        blank = drop
         keep = [i for i in range(len(frame)) if i not in blank]
         frame = frame.iloc[keep].reset_index(drop=True)
         line_numbers = pd.Series([lines[i] for i in keep], index=frame.index, dtype="int64")
@@ -178,9 +190,34 @@ def _none(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), None)
 
 
+_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?:[ ,]+\d{1,2}:\d{2}.*)?$")
+
+
+def _dayfirst(text: str) -> tuple[date | None, str | None]:
+    """A numeric date read day first (``25/11/2021``), as European spreadsheets write them."""
+    m = _NUMERIC.match(" ".join(text.split()))
+    if not m:
+        return _parse_date_fmt(text)
+    year = int(m.group(4))
+    year = year if year >= 100 else 2000 + year if year < 70 else 1900 + year
+    try:
+        return date(year, int(m.group(3)), int(m.group(1))), "%d/%m/%Y"
+    except ValueError:
+        return None, None
+
+
 def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
-    """Parse a text column of dates: (dates or None, True where text was unreadable, formats used)."""
-    parsed = _parse_dates(series.dropna().unique().tolist())
+    """Parse a text column of dates: (dates or None, True where text was unreadable, formats used).
+
+    Numeric dates are month first (LinkedIn's and US Excel's ``12/22/16``) unless one value of the
+    column can only be day first (``25/11/2021``): then the whole column is read day first.
+    """
+    values = series.dropna().unique().tolist()
+    numeric = [m for v in values if (m := _NUMERIC.match(" ".join(str(v).split())))]
+    if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
+        parsed = {v: _dayfirst(v) for v in values}
+    else:
+        parsed = _parse_dates(values)
     dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
     dates = dates.where(dates.notna(), None)
     bad = series.notna() & dates.isna()
@@ -263,9 +300,16 @@ def _common_date(text: str) -> tuple[date, str] | None:
 
 
 def _clean_date_text(text: str) -> str:
-    """A date cell as ``_parse_date_fmt`` reads it: single spaces, no trailing `` UTC``."""
+    """A date cell as ``_parse_date_fmt`` reads it: single spaces, no trailing `` UTC``, no
+    fraction of a second or zone after a time."""
     cleaned = " ".join(text.replace("\u202f", " ").split())
-    return cleaned[:-4] if cleaned.endswith(" UTC") else cleaned
+    if cleaned.endswith(" UTC"):
+        cleaned = cleaned[:-4]
+    # ISO time stamps with fractions or a zone ("2024-05-01T10:22:31.000Z", "+00:00").
+    return _TIME_TAIL.sub("", cleaned)
+
+
+_TIME_TAIL = re.compile(r"(?<=\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
 
 
 @lru_cache(maxsize=1)

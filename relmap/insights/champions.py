@@ -134,8 +134,9 @@ def moved_champions(ctx: Context) -> pd.DataFrame:
 def moved_champion_reasons(ctx: Context, row) -> list[str]:
     """Sentences explaining one moved champion (a row of ``moved_champions``)."""
     frm, to = ctx.cname(row.from_company_id), ctx.cname(row.to_company_id)
-    acc = ctx.accounts
-    status = acc["status"].get(int(row.from_company_id)) if int(row.from_company_id) in acc.index else None
+    if "account_status" not in ctx.cache:  # called once per moved champion: one dict, not a column lookup each
+        ctx.cache["account_status"] = ctx.accounts["status"].to_dict()
+    status = ctx.cache["account_status"].get(int(row.from_company_id))
     if int(row.company_id) == int(row.from_company_id):
         first = champion_sentence(ctx, row.person_id, row.company_id, row.why)
     else:

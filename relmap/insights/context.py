@@ -174,6 +174,54 @@ def _drop_stale_crm(obs: pd.DataFrame) -> pd.DataFrame:
     return obs.drop(index=stale) if len(stale) else obs
 
 
+def _categoricals(parts: list[pd.Series]) -> list[pd.Categorical]:
+    """``parts`` as categoricals sharing one dtype (categories sorted when they can be, as
+    ``astype("category")`` does), so concatenating them stays categorical and cheap."""
+    codes, uniques = zip(*(pd.factorize(p) for p in parts))
+    cats = pd.Index(np.concatenate([np.asarray(u, dtype=object) for u in uniques]), dtype=object).unique()
+    try:
+        cats = cats.sort_values()
+    except TypeError:  # mixed types: keep first-seen order
+        pass
+    cats = pd.Index(cats.tolist())
+    dtype = pd.CategoricalDtype(cats)
+    out = []
+    for c, u in zip(codes, uniques):
+        remap = np.append(cats.get_indexer(pd.Index(np.asarray(u, dtype=object))), -1)  # code -1 stays -1
+        out.append(pd.Categorical.from_codes(remap[c], dtype=dtype))
+    return out
+
+
+def _current(obs: pd.DataFrame) -> pd.DataFrame:
+    """Each person's latest observation, indexed by person id in ascending order: the row with the
+    latest ``observed_on`` (missing dates count as latest), a non-CRM row before a CRM one on the same
+    day, and the later row of ``obs`` on a full tie."""
+    person = obs["person_id"].to_numpy()
+    if len(obs):
+        codes, days = pd.factorize(obs["observed_on"].to_numpy(), use_na_sentinel=True)
+        rank = np.empty(len(days) + 1, dtype="int64")  # rank of each distinct date; code -1 (NaT) last
+        rank[np.argsort(np.asarray(days), kind="stable")] = np.arange(len(days))
+        rank[-1] = len(days)
+        best = rank[codes] * 2 + (obs["source"] != "crm").to_numpy(dtype=bool, na_value=True)
+        # idxmax keeps the first maximum: run it backwards to keep the last one.
+        first_back = pd.Series(best[::-1]).groupby(person[::-1], sort=True).idxmax().to_numpy()
+        last = len(obs) - 1 - first_back
+    else:
+        last = np.zeros(0, dtype="int64")
+    title = obs["title"].astype("category").iloc[last]
+    names = np.append(np.asarray(title.cat.categories, dtype=object), np.nan)  # code -1 -> NaN
+    current = pd.DataFrame({"company_id": obs["company_id"].to_numpy()[last],
+                            "title": names[title.cat.codes.to_numpy()],
+                            "observed_on": obs["observed_on"].to_numpy()[last]},
+                           index=pd.Index(person[last], name="person_id"))
+    # Seniority of each distinct title once, then per person by category code.
+    levels = seniority(pd.Series(title.cat.categories, dtype=object)).to_numpy(dtype=object)
+    codes = title.cat.codes.to_numpy()
+    current["seniority"] = pd.Series(np.where(codes >= 0, levels[np.maximum(codes, 0)] if len(levels) else None, None),
+                                     index=current.index, dtype=object)
+    return current
+
+
 def _latest_rep_snapshots(snaps: pd.DataFrame) -> np.ndarray | None:
     """Ids of each rep's latest snapshots per kind (all snapshots on the latest date), or None when
     no snapshot names a rep (frames built without snapshots keep every relationship)."""
@@ -183,6 +231,34 @@ def _latest_rep_snapshots(snaps: pd.DataFrame) -> np.ndarray | None:
     key = s["rep_id"].astype("int64").astype(str) + "|" + s["kind"].astype(str)
     newest = s.groupby(key)["as_of"].transform("max")
     return s.loc[(s["as_of"] == newest).to_numpy(dtype=bool, na_value=False), "snapshot_id"].astype("int64").to_numpy()
+
+
+def combine_keys(*columns) -> np.ndarray:
+    """One int64 key per row for the tuple of integer ``columns`` (equal tuples, equal keys): arithmetic on
+    the values when they are small and non-negative, else on their factorized codes. No sorting.
+
+    >>> combine_keys(np.array([1, 1, 2]), np.array([5, 6, 5])).tolist()
+    [12, 13, 19]
+    """
+    parts, bound = [], 1
+    for col in columns:
+        vals = np.asarray(col)
+        if not len(vals):
+            return np.zeros(0, dtype="int64")
+        if vals.dtype.kind not in "iub" or vals.min() < 0:
+            vals = pd.factorize(vals)[0]
+        vals = vals.astype("int64", copy=False)
+        parts.append((vals, int(vals.max()) + 1))
+    total = 1
+    for _, b in parts:
+        total *= b
+    if total >= 1 << 62:  # too wide for arithmetic on the values: use dense codes
+        parts = [(c, int(c.max()) + 1) for c in (pd.factorize(v)[0].astype("int64") for v, _ in parts)]
+    key = np.zeros(len(parts[0][0]), dtype="int64")
+    for vals, b in parts:
+        key = key * b + vals
+        bound *= b
+    return key
 
 
 def _int(s: pd.Series) -> pd.Series:
@@ -227,55 +303,59 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
         return df[df["snapshot_id"].astype("int64").isin(valid_snaps)]
 
     # --- observations ----------------------------------------------------------------
+    # Built from the needed columns only, with title and source as categoricals of one dtype per
+    # column, so the 2M-row concat, filters and sorts never touch Python strings.
     emp = frames.employments
-    mask = (emp["source"] != "positions").to_numpy(dtype=bool, na_value=True) & emp["company_id"].notna().to_numpy()
+    emp_source = emp["source"]
+    mask = (emp_source != "positions").to_numpy(dtype=bool, na_value=True) & emp["company_id"].notna().to_numpy()
     if not all_snaps:
         mask &= emp["snapshot_id"].isin(valid_snaps).to_numpy()
-    emp = emp[mask] if not mask.all() else emp
-    obs_parts = [pd.DataFrame({
-        "person_id": emp["person_id"].astype("int64"),
-        "company_id": canon_of(emp["company_id"]).astype("int64"),
-        "title": emp["title"],
-        "observed_on": _dates(emp["observed_on"]),
-        "snapshot_id": emp["snapshot_id"].astype("int64"),
-        "source": emp["source"],
-    })]
+    take = np.flatnonzero(mask) if not mask.all() else None
+
+    def col(name: str) -> pd.Series:
+        c = emp[name]
+        return c if take is None else c.take(take)
+
+    emp_src_codes, emp_src_values = pd.factorize(col("source"))
+    emp_is_crm = emp_src_codes == (list(emp_src_values).index("crm") if "crm" in list(emp_src_values) else -2)
     crm_c = in_snaps(frames.crm_contacts)
     crm_c = crm_c.assign(company_id=canon_of(crm_c["company_id"]), observed_on=_dates(crm_c["observed_on"]),
                          last_activity=_dates(crm_c["last_activity"]))
     # The CRM writer also records where each contact works (their email's domain, else their account) as
     # employments: for those snapshots the account column is not an observation of the employer.
-    crm_emp_snaps = emp.loc[(emp["source"] == "crm").to_numpy(dtype=bool, na_value=False), "snapshot_id"].unique()
+    emp_snap = col("snapshot_id")
+    crm_emp_snaps = emp_snap[emp_is_crm].unique()
     with_co = crm_c[crm_c["company_id"].notna() & ~crm_c["snapshot_id"].isin(crm_emp_snaps)]
+    title = _categoricals([col("title"), with_co["title"]])
+    source = _categoricals([pd.Series(pd.Categorical.from_codes(emp_src_codes, categories=emp_src_values)),
+                            pd.Series(["crm"] * len(with_co), dtype=object)])
+    obs_parts = [pd.DataFrame({
+        "person_id": col("person_id").astype("int64").to_numpy(),
+        "company_id": canon_of(col("company_id")).astype("int64").to_numpy(),
+        "title": title[0],
+        "observed_on": _dates(col("observed_on")).to_numpy(),
+        "snapshot_id": emp_snap.astype("int64").to_numpy(),
+        "source": source[0],
+    })]
     obs_parts.append(pd.DataFrame({
-        "person_id": with_co["person_id"].astype("int64"),
-        "company_id": with_co["company_id"].astype("int64"),
-        "title": with_co["title"],
-        "observed_on": with_co["observed_on"],
-        "snapshot_id": with_co["snapshot_id"].astype("int64"),
-        "source": "crm",
+        "person_id": with_co["person_id"].astype("int64").to_numpy(),
+        "company_id": with_co["company_id"].astype("int64").to_numpy(),
+        "title": title[1],
+        "observed_on": with_co["observed_on"].to_numpy(),
+        "snapshot_id": with_co["snapshot_id"].astype("int64").to_numpy(),
+        "source": source[1],
     }))
     obs = pd.concat([p for p in obs_parts if len(p)] or [obs_parts[0]], ignore_index=True)
     late = (obs["observed_on"] > as_of).to_numpy()
     if late.any():
         obs = obs[~late]
-    if (emp["source"] == "crm").any():  # the CRM writer also recorded employments: count each sighting once
+    if emp_is_crm.any():  # the CRM writer also recorded employments: count each sighting once
         obs = obs.drop_duplicates(["person_id", "company_id", "snapshot_id"])
     obs = _drop_stale_crm(obs)
-    obs["title"] = obs["title"].astype("category")
-    obs["source"] = obs["source"].astype("category")
     obs = obs.reset_index(drop=True)
 
-    # --- current company: the latest observation (LinkedIn beats CRM on the same day) ----
-    person = obs["person_id"].to_numpy()
-    order = np.lexsort(((obs["source"] != "crm").to_numpy(), obs["observed_on"].to_numpy(), person))
-    last = order[np.r_[person[order][1:] != person[order][:-1], True]] if len(order) else order
-    cur_rows = obs.iloc[last]
-    current = pd.DataFrame({"company_id": cur_rows["company_id"].to_numpy(),
-                            "title": cur_rows["title"].astype(object).to_numpy(),
-                            "observed_on": cur_rows["observed_on"].to_numpy()},
-                           index=pd.Index(cur_rows["person_id"].to_numpy(), name="person_id"))
-    current["seniority"] = seniority(current["title"])
+    # --- current company: the latest observation (LinkedIn beats CRM on the same day, then the later row) ----
+    current = _current(obs)
 
     # --- relationships per rep and person --------------------------------------------------
     # Live = in the rep's latest snapshot of that kind: someone dropped from a later Connections
@@ -291,8 +371,8 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
         "last_touch": _dates(rel["last_touch"]),
         "message_count": pd.to_numeric(rel["message_count"], errors="coerce").fillna(0).astype("int64"),
     })
-    if len(rel):
-        key = rel["rep_id"].to_numpy() * (1 << 32) + rel["person_id"].to_numpy()
+    key = rel["rep_id"].to_numpy() * (1 << 32) + rel["person_id"].to_numpy()
+    if len(rel) and pd.Series(key).duplicated().any():  # one row per (rep, person) already: nothing to merge
         g = rel.groupby(key, sort=False)
         rel = pd.DataFrame({"connected_on": g["connected_on"].min(), "last_touch": g["last_touch"].max(),
                             "message_count": g["message_count"].max()})
@@ -395,3 +475,14 @@ def month(ts) -> str:
 def iso(ts) -> str | None:
     """ISO date string or None."""
     return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).date().isoformat()
+
+
+def iso_list(values: pd.Series) -> list:
+    """``iso`` for a column of dates, each distinct date formatted once.
+
+    >>> iso_list(pd.Series(pd.to_datetime(["2026-03-01", None, "2026-03-01"])))
+    ['2026-03-01', None, '2026-03-01']
+    """
+    codes, days = pd.factorize(pd.Series(values), use_na_sentinel=True)
+    texts = [iso(d) for d in days] + [None]  # code -1 (missing) -> None
+    return [texts[c] for c in codes.tolist()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from relmap.insights.context import Context, iso, seniority
+from relmap.insights.context import Context, combine_keys, iso, iso_list, seniority
 
 JOB_CHANGE_COLUMNS = ["person_id", "from_company_id", "to_company_id", "window_start", "window_end",
                       "from_snapshot_id", "to_snapshot_id", "evidence_ids", "confidence"]
@@ -74,10 +74,10 @@ def job_changes(ctx: Context) -> pd.DataFrame:
     same = ev_a.dropna(subset=["rep"]).merge(ev_b.dropna(subset=["rep"]), on=["_i", "rep"])["_i"].unique()
     same_rep = out["_i"].isin(same)
     ev = pd.concat([ev_a.assign(_o=0), ev_b.assign(_o=1)]).sort_values(["_i", "_o", "snapshot_id"])
-    ev_lists: dict = {}
-    for i, sid in zip(ev["_i"].tolist(), ev["snapshot_id"].tolist()):
-        ev_lists.setdefault(i, []).append(sid)
-    out["evidence_ids"] = [ev_lists.get(i, []) for i in range(len(out))]
+    # ev is sorted by move: each move's evidence is one slice of it.
+    bounds = np.searchsorted(ev["_i"].to_numpy(), np.arange(len(out) + 1)).tolist()
+    sids = ev["snapshot_id"].tolist()
+    out["evidence_ids"] = [sids[bounds[k]:bounds[k + 1]] for k in range(len(out))]
     out = out.drop(columns="_i")
     days = (out["window_end"] - out["window_start"]).dt.days
     conf = (0.6 + 0.2 * same_rep.to_numpy() + 0.1 * (nxt["n"].to_numpy() > 1)
@@ -106,14 +106,20 @@ def job_change_records(ctx: Context, changes: pd.DataFrame | None = None) -> lis
     evidence_ids = changes["evidence_ids"].tolist()
     starts = changes["window_start"].dt.strftime("%Y-%m-%d").tolist()
     ends = changes["window_end"].dt.strftime("%Y-%m-%d").tolist()
+    # The same snapshots (one rep's successive exports) are the evidence of many moves: name them once.
+    named: dict = {}
     out = []
     for i in range(len(changes)):
-        evidence = list(dict.fromkeys(files.get(int(sid)) for sid in evidence_ids[i]))
+        ids = tuple(evidence_ids[i])
+        evidence = named.get(ids)
+        if evidence is None:
+            evidence = named[ids] = [e for e in dict.fromkeys(files.get(int(sid)) for sid in ids)
+                                     if isinstance(e, str)]
         out.append({
             "person_id": int(pids[i]),
             "person": persons[i], "from_company": froms[i], "to_company": tos[i],
             "window": [starts[i], ends[i]], "confidence": float(confs[i]),
-            "evidence": [e for e in evidence if isinstance(e, str)],
+            "evidence": list(evidence),
         })
     return out
 
@@ -128,14 +134,27 @@ def promotions(ctx: Context) -> pd.DataFrame:
     """
     if "promotions" in ctx.cache:
         return ctx.cache["promotions"]
-    obs = ctx.obs[ctx.obs["title"].notna()]
-    key = obs["title"].astype(str).str.strip().str.casefold()
-    obs = obs.assign(_t=key, _src=np.where((obs["source"] == "crm").to_numpy(dtype=bool, na_value=False),
-                                           "crm", "linkedin"))
+    obs = ctx.obs
+    title = obs["title"].astype("category")
+    codes = title.cat.codes.to_numpy()
+    has_title = codes >= 0
+    # Titles compare as stripped casefolded text: fold each distinct title once, then compare int codes.
+    folded = pd.Series(title.cat.categories.astype(str)).str.strip().str.casefold()
+    fold_code = pd.factorize(folded)[0].astype("int64")
+    t = np.where(has_title, fold_code[np.where(has_title, codes, 0)] if len(fold_code) else 0, -1)
+    src = np.where((obs["source"] == "crm").to_numpy(dtype=bool, na_value=False), 0, 1)  # crm sorts first
+    # Only (person, company, kind of source) groups with two distinct titles can hold a promotion.
+    rows = np.flatnonzero(has_title)
+    group_key = combine_keys(obs["person_id"].to_numpy()[rows], obs["company_id"].to_numpy()[rows], src[rows])
+    first_of_pair = ~pd.Series(combine_keys(group_key, t[rows])).duplicated().to_numpy()
+    distinct_groups = pd.Series(group_key[first_of_pair])
+    several = pd.Series(group_key).isin(distinct_groups[distinct_groups.duplicated()].unique()).to_numpy()
+    pick = rows[several]
+    sub = pd.DataFrame({"person_id": obs["person_id"].to_numpy()[pick], "company_id": obs["company_id"].to_numpy()[pick],
+                        "_src": src[pick], "observed_on": obs["observed_on"].to_numpy()[pick],
+                        "snapshot_id": obs["snapshot_id"].to_numpy()[pick], "_t": t[pick],
+                        "title": title.iloc[pick].astype(object).to_numpy()})
     group = ["person_id", "company_id", "_src"]
-    distinct = obs[group + ["_t"]].drop_duplicates()
-    several = distinct[distinct.duplicated(group, keep=False)][group].drop_duplicates()
-    sub = obs.merge(several, on=group)
     sub = sub.sort_values(group + ["observed_on", "snapshot_id"], kind="stable")
     g = sub.groupby(group, sort=False)
     prev_t, prev_title = g["_t"].shift(1), g["title"].shift(1)
@@ -158,14 +177,16 @@ def promotions(ctx: Context) -> pd.DataFrame:
 
 def promotion_records(ctx: Context) -> list[dict]:
     """Promotions as JSON-ready dicts: ``{person_id, person, company, from_title, to_title, window, evidence}``."""
-    pr = promotions(ctx)
+    pr = promotions(ctx).sort_values(["observed_on", "person_id"], kind="stable")
     files = ctx.snapshot_file.to_dict()
     out = []
-    for r in pr.sort_values(["observed_on", "person_id"], kind="stable").itertuples(index=False):
-        evidence = [files.get(int(x)) for x in (r.from_snapshot_id, r.to_snapshot_id)]
-        out.append({"person_id": int(r.person_id), "person": ctx.pname(r.person_id), "company": ctx.cname(r.company_id),
-                    "from_title": r.old_title, "to_title": r.new_title,
-                    "window": [iso(r.window_start), iso(r.observed_on)],
+    for pid, cid, old, new, start, end, a, b in zip(
+            pr["person_id"].tolist(), pr["company_id"].tolist(), pr["old_title"].tolist(), pr["new_title"].tolist(),
+            iso_list(pr["window_start"]), iso_list(pr["observed_on"]), pr["from_snapshot_id"].tolist(),
+            pr["to_snapshot_id"].tolist()):
+        evidence = [files.get(int(x)) for x in (a, b)]
+        out.append({"person_id": int(pid), "person": ctx.pname(pid), "company": ctx.cname(cid),
+                    "from_title": old, "to_title": new, "window": [start, end],
                     "evidence": [e for e in dict.fromkeys(evidence) if isinstance(e, str)]})
     return out
 

@@ -10,6 +10,8 @@ Paths are ranked by hops, then strength (recency, messages, CRM role).
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 import pandas as pd
 
@@ -37,16 +39,20 @@ def _rep_positions(ctx: Context) -> pd.DataFrame:
     return out
 
 
-def rows_for(ctx: Context, name: str, frame: pd.DataFrame, column: str, ids) -> pd.DataFrame:
-    """Rows of ``frame`` whose ``column`` is in ``ids``, through a sorted index kept in ``ctx.cache``
-    (so one query touches only its rows, not the whole frame)."""
+def rows_for(ctx: Context, name: str, frame: pd.DataFrame, column: str, ids, index: bool = True) -> pd.DataFrame:
+    """Rows of ``frame`` whose ``column`` is in ``ids``, in frame order, through a sorted index kept in
+    ``ctx.cache`` (so one query touches only its rows, not the whole frame). A query for many ids
+    (at least 0.1% of the rows), or with ``index=False`` (a one-off batch), with no index built yet is
+    one pass over the frame instead: cheaper than sorting it for an index nobody else may use."""
     key = ("index", name)
+    ids = np.unique(np.asarray(ids, dtype="int64"))
+    if key not in ctx.cache and (not index or len(ids) * 1000 >= len(frame)):
+        return frame[frame[column].isin(ids).to_numpy()]
     if key not in ctx.cache:
         values = frame[column].to_numpy(dtype="int64")
         order = np.argsort(values, kind="stable")
         ctx.cache[key] = (order, values[order])
     order, ordered = ctx.cache[key]
-    ids = np.unique(np.asarray(ids, dtype="int64"))
     lo = np.searchsorted(ordered, ids, "left")
     hi = np.searchsorted(ordered, ids, "right")
     counts = hi - lo
@@ -64,9 +70,10 @@ def _crm_bonus(ctx: Context) -> pd.Series:
     return ctx.cache["crm_bonus"]
 
 
-def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
+def path_frame(ctx: Context, company_ids=(), person_ids=(), index: bool = True) -> pd.DataFrame:
     """All warm paths (columns ``PATH_COLUMNS``) to the people currently at ``company_ids``
-    and to ``person_ids`` (``company_id`` is the account, or the person's company)."""
+    and to ``person_ids`` (``company_id`` is the account, or the person's company). ``index=False``
+    for a one-off batch: no per-person index is built for later queries (see ``rows_for``)."""
     company_ids = [int(c) for c in company_ids]
     cur = ctx.current
     at = cur[cur["company_id"].isin(company_ids)]
@@ -80,7 +87,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     rels = ctx.rels
     bonus = _crm_bonus(ctx)
     # 1 hop: a rep knows the target.
-    direct = rows_for(ctx, "rels", rels, "person_id", targets["target_id"]).merge(
+    direct = rows_for(ctx, "rels", rels, "person_id", targets["target_id"], index).merge(
         targets, left_on="person_id", right_on="target_id")
     if len(direct):
         parts.append(pd.DataFrame({
@@ -98,7 +105,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     moves = job_changes(ctx)
     former = moves[moves["from_company_id"].isin(company_ids)][["person_id", "from_company_id"]]
     if len(former):
-        f = rows_for(ctx, "rels", rels, "person_id", former["person_id"]).merge(former, on="person_id")
+        f = rows_for(ctx, "rels", rels, "person_id", former["person_id"], index).merge(former, on="person_id")
         f = f[~f["person_id"].isin(targets["target_id"])]
         if len(f):
             parts.append(pd.DataFrame({
@@ -113,7 +120,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
             pd.DataFrame({"via_id": ref["referred_id"], "target_id": ref["referrer_id"]}),
         ]).astype("int64")
         pairs = pairs[pairs["target_id"].isin(targets["target_id"])].merge(targets, on="target_id")
-        r = rows_for(ctx, "rels", rels, "person_id", pairs["via_id"]).merge(pairs, left_on="person_id",
+        r = rows_for(ctx, "rels", rels, "person_id", pairs["via_id"], index).merge(pairs, left_on="person_id",
                                                                            right_on="via_id")
         if len(r):
             parts.append(pd.DataFrame({
@@ -122,7 +129,7 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
                 "kind": "referral"}))
     # 2 hops: the rep and the target once worked at the same company.
     if len(pos) and len(targets):
-        hist = rows_for(ctx, "obs", ctx.obs, "person_id", targets["target_id"])[["person_id", "company_id"]] \
+        hist = rows_for(ctx, "obs", ctx.obs, "person_id", targets["target_id"], index)[["person_id", "company_id"]] \
             .drop_duplicates().rename(columns={"person_id": "target_id", "company_id": "via_company_id"})
         hist = hist.merge(targets, on="target_id")
         hist = hist[hist["via_company_id"] != hist["company_id"]]
@@ -140,11 +147,17 @@ def path_frame(ctx: Context, company_ids=(), person_ids=()) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def path_sentence(ctx: Context, row) -> str:
-    """One path as a sentence a rep can act on."""
+_LOOK_UP = object()
+_PathRow = namedtuple("_PathRow", PATH_COLUMNS)
+
+
+def path_sentence(ctx: Context, row, title=_LOOK_UP) -> str:
+    """One path as a sentence a rep can act on (``title``: the target's current title, when the caller
+    has already looked it up)."""
     rep = ctx.rname(row.rep_id)
     if row.kind == "direct":
-        title = ctx.current.at[int(row.target_id), "title"] if int(row.target_id) in ctx.current.index else None
+        if title is _LOOK_UP:
+            title = ctx.current.at[int(row.target_id), "title"] if int(row.target_id) in ctx.current.index else None
         at = f"{title + ' at ' if isinstance(title, str) else ''}{ctx.cname(row.company_id)}"
         return f"{rep} knows {ctx.pname(row.target_id)} ({at})"
     if row.kind == "former_employee":
@@ -159,11 +172,17 @@ def path_sentence(ctx: Context, row) -> str:
 
 
 def path_records(ctx: Context, paths: pd.DataFrame, limit: int | None = None) -> list[dict]:
-    """Paths as dicts ``{rep, target, via, hops, strength, kind, path, sentence}``, best first."""
+    """Paths as dicts ``{rep, target, via, hops, strength, kind, path, sentence}``, best first
+    (``limit`` None: ``SETTINGS.max_paths``; 0: every row)."""
     limit = SETTINGS.max_paths if limit is None else limit
     rows = paths.head(limit) if limit else paths
+    if rows.empty:
+        return []
+    # Plain lists, not itertuples: this runs for thousands of paths at team scale.
+    titles = ctx.current["title"].reindex(rows["target_id"].to_numpy()).tolist()
     out = []
-    for row in rows.itertuples(index=False):
+    for values, title in zip(zip(*(rows[c].tolist() for c in PATH_COLUMNS)), titles):
+        row = _PathRow(*values)
         chain = [ctx.rname(row.rep_id)]
         if row.via_id != -1:
             chain.append(ctx.pname(row.via_id))
@@ -176,7 +195,7 @@ def path_records(ctx: Context, paths: pd.DataFrame, limit: int | None = None) ->
             "company": ctx.cname(row.company_id),
             "via": ctx.pname(row.via_id) if row.via_id != -1 else None,
             "hops": int(row.hops), "strength": round(float(row.strength), 2), "kind": row.kind,
-            "path": chain, "sentence": path_sentence(ctx, row),
+            "path": chain, "sentence": path_sentence(ctx, row, title),
         })
     return out
 

@@ -22,7 +22,7 @@ def moved_champion_records(ctx: Context) -> list[dict]:
     mc = moved_champions(ctx)
     if mc.empty:
         return []
-    paths = path_frame(ctx, mc["to_company_id"].unique(), mc["person_id"].unique())
+    paths = path_frame(ctx, mc["to_company_id"].unique(), mc["person_id"].unique(), index=False)
     # Paths to a moved champion come first: they carry us into their new company.
     mine = pd.Series(True, index=pd.MultiIndex.from_arrays([mc["to_company_id"], mc["person_id"]]))
     key = pd.MultiIndex.from_arrays([paths["company_id"], paths["target_id"]])
@@ -30,10 +30,12 @@ def moved_champion_records(ctx: Context) -> list[dict]:
     paths = paths.sort_values(["company_id", "_other", "hops", "strength"],
                               ascending=[True, True, True, False], kind="stable")
     paths = paths[paths.groupby("company_id", sort=False).cumcount() < PATHS_PER_CHAMPION]
-    by_company = {c: g for c, g in paths.groupby("company_id", sort=False)}
+    by_company: dict = {}
+    for cid, rec in zip(paths["company_id"].tolist(), path_records(ctx, paths, limit=0)):
+        by_company.setdefault(int(cid), []).append(rec)
     out = []
     for row in mc.itertuples(index=False):
-        g = by_company.get(int(row.to_company_id))
+        recs = by_company.get(int(row.to_company_id), [])
         out.append({
             "person_id": int(row.person_id),
             "person": ctx.pname(row.person_id),
@@ -43,7 +45,7 @@ def moved_champion_records(ctx: Context) -> list[dict]:
             "landing": row.landing,
             "known_by": sorted(ctx.rname(r) for r in row.known_by),
             "reasons": moved_champion_reasons(ctx, row),
-            "warm_paths": [] if g is None else path_records(ctx, g, PATHS_PER_CHAMPION),
+            "warm_paths": [{**r, "path": list(r["path"])} for r in recs],  # copies: champions may share a company
         })
     return out
 

@@ -8,9 +8,10 @@ departments we have never met.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from relmap.insights.context import Context, department, month, seniority
+from relmap.insights.context import Context, combine_keys, department, month, seniority
 from relmap.insights.moves import arrivals
 from relmap.insights.weights import SETTINGS
 
@@ -23,17 +24,21 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
         return {}
     ids = risk["company_id"].astype("int64").tolist()
     cur = ctx.current
-    at = cur[cur["company_id"].isin(ids)]
-    pool = pd.DataFrame({"person_id": at.index.to_numpy(dtype="int64"),
-                         "company_id": at["company_id"].to_numpy(dtype="int64"),
-                         "title": at["title"].to_numpy(), "seniority": at["seniority"].to_numpy()})
+    # Candidates: everyone currently at the accounts (hundreds of thousands at team scale), scored with
+    # numpy arrays; sentences are written only for the few kept per account.
+    rows = np.flatnonzero(cur["company_id"].isin(ids).to_numpy())
+    pid = cur.index.to_numpy(dtype="int64")[rows]
+    cid = cur["company_id"].to_numpy(dtype="int64")[rows]
     crm = ctx.contacts
     if len(crm):
-        known_crm = crm[["person_id", "company_id"]].dropna().astype("int64").assign(_crm=True)
-        pool = pool.merge(known_crm.drop_duplicates(), on=["person_id", "company_id"], how="left")
-        pool = pool[pool["_crm"].isna()].drop(columns="_crm")
-    if pool.empty:
+        known_crm = crm[["person_id", "company_id"]].dropna().astype("int64")
+        pairs = combine_keys(np.r_[pid, known_crm["person_id"].to_numpy()], np.r_[cid, known_crm["company_id"].to_numpy()])
+        keep = ~np.isin(pairs[:len(pid)], pairs[len(pid):])
+        rows, pid, cid = rows[keep], pid[keep], cid[keep]
+    if not len(rows):
         return {int(c): [] for c in ids}
+    title = cur["title"].iloc[rows]
+    sen = cur["seniority"].to_numpy()[rows]
     status = risk.set_index("company_id")["status"]
     has_exec_contact: set = set()
     if len(crm):
@@ -44,45 +49,68 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
         crm_sen = crm.assign(s=seniority(crm["title"]))
         has_exec_contact = set(crm_sen.loc[crm_sen["s"] == "executive", "company_id"].dropna().astype("int64"))
         crm_depts = crm.assign(d=department(crm["title"])).dropna(subset=["d", "company_id"])
-        covered = set(zip(crm_depts["company_id"].astype("int64"), crm_depts["d"]))
+        covered_co = crm_depts["company_id"].to_numpy(dtype="int64")
+        covered_dept = crm_depts["d"].to_numpy(dtype=object)
     else:
-        covered = set()
-    pool["department"] = department(pool["title"])
+        covered_co, covered_dept = np.zeros(0, dtype="int64"), np.zeros(0, dtype=object)
+    # Departments of the distinct titles only, then one int code per candidate (0: none).
+    tcode, tuniq = pd.factorize(title.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    dept_of_title = department(pd.Series(tuniq, dtype=object)).to_numpy(dtype=object) if len(tuniq) else \
+        np.zeros(0, dtype=object)
+    dept = np.where(tcode >= 0, dept_of_title[np.maximum(tcode, 0)] if len(tuniq) else None, None)
+    dept_code = {d: i + 1 for i, d in enumerate(pd.unique(np.r_[dept[pd.notna(dept)], covered_dept]))}
+    dcode = pd.Series(dept, dtype=object).map(dept_code).fillna(0).to_numpy(dtype="int64")
+    cov = np.array([dept_code[d] for d in covered_dept], dtype="int64")
+    ws_keys = combine_keys(np.r_[cid, covered_co], np.r_[dcode, cov])
+    covered = np.isin(ws_keys[:len(cid)], ws_keys[len(cid):])
     arr = arrivals(ctx, ids).drop_duplicates("person_id", keep="last").set_index("person_id")
     arr_from = arr["from_company_id"].to_dict()
     arr_when = arr["window_end"].to_dict()
-    known_ids = ctx.rels["person_id"].unique()
-    pool["arrived"] = pool["person_id"].isin(arr.index) & (
-        pool["person_id"].map(arr["to_company_id"]) == pool["company_id"])
-    pool["known"] = pool["person_id"].isin(known_ids)
-    pool["exec_gap"] = (pool["seniority"] == "executive") & ~pool["company_id"].isin(list(has_exec_contact))
-    is_customer = pool["company_id"].map(status).eq("customer")
-    pool["whitespace"] = is_customer & pool["department"].notna() & ~pd.Series(
-        [(c, d) in covered for c, d in zip(pool["company_id"], pool["department"])], index=pool.index)
-    pool["score"] = (3 * pool["arrived"] + 2 * pool["exec_gap"] + 2 * pool["known"] + 1 * pool["whitespace"]
-                     + (pool["seniority"] == "executive") + 0.5 * (pool["seniority"] == "manager"))
-    pool = pool[pool["score"] > 0].sort_values(["company_id", "score", "person_id"], ascending=[True, False, True])
-    pool = pool[pool.groupby("company_id").cumcount() < limit]
-    kr = ctx.rels[ctx.rels["person_id"].isin(pool["person_id"])]
+    arrived = pd.Series(pid).map(arr["to_company_id"]).to_numpy(dtype="float64", na_value=np.nan) == cid
+    known = np.isin(pid, ctx.rels["person_id"].unique())
+    is_exec = sen == "executive"
+    exec_gap = is_exec & ~np.isin(cid, np.fromiter(has_exec_contact, dtype="int64", count=len(has_exec_contact)))
+    is_customer = (pd.Series(cid).map(status) == "customer").to_numpy(dtype=bool, na_value=False)
+    whitespace = is_customer & (dcode > 0) & ~covered
+    score = (3 * arrived + 2 * exec_gap + 2 * known + 1 * whitespace + is_exec + 0.5 * (sen == "manager"))
+    # Best first per account: company, then score (high first), then person id; the first ``limit`` each.
+    pos = np.flatnonzero(score > 0)
+    pos = pos[np.lexsort((pid[pos], -score[pos], cid[pos]))]
+    starts = np.r_[True, cid[pos][1:] != cid[pos][:-1]]
+    run_start = np.maximum.accumulate(np.where(starts, np.arange(len(pos)), 0))
+    pos = pos[np.arange(len(pos)) - run_start < limit]
+    kr = ctx.rels[ctx.rels["person_id"].isin(pid[pos])]
     knows: dict = {}
     for p, r in zip(kr["person_id"].tolist(), kr["rep_id"].tolist()):
         knows.setdefault(p, []).append(r)
+    known_to: dict = {}  # the same few reps know many people: one sentence per (first reps, how many)
+
+    def known_sentence(reps_of: list) -> str:
+        key = (tuple(reps_of[:4]), len(reps_of))
+        if key not in known_to:
+            reps = sorted(ctx.rname(x) for x in key[0])
+            more = key[1] - 3
+            known_to[key] = "known to " + ", ".join(reps[:3]) + (f" and {more} more" if more > 0 else "") \
+                + " on LinkedIn"
+        return known_to[key]
+
+    titles = title.to_numpy(dtype=object, na_value=None)[pos].tolist()
+    names = [ctx.pname(p) for p in pid[pos].tolist()]
     out: dict[int, list[dict]] = {int(c): [] for c in ids}
-    for r in pool.itertuples(index=False):
+    for p, c, t, a, k, e, w, d, name in zip(pid[pos].tolist(), cid[pos].tolist(), titles, arrived[pos].tolist(),
+                                            known[pos].tolist(), exec_gap[pos].tolist(), whitespace[pos].tolist(),
+                                            dept[pos].tolist(), names):
         why = []
-        if r.arrived:
-            why.append(f"arrived from {ctx.cname(arr_from[r.person_id])} in {month(arr_when[r.person_id])}")
-        if r.known:
-            reps = sorted(ctx.rname(x) for x in knows[r.person_id][:4])
-            more = len(knows[r.person_id]) - 3
-            why.append("known to " + ", ".join(reps[:3]) + (f" and {more} more" if more > 0 else "") + " on LinkedIn")
-        if r.exec_gap:
+        if a:
+            why.append(f"arrived from {ctx.cname(arr_from[p])} in {month(arr_when[p])}")
+        if k:
+            why.append(known_sentence(knows[p]))
+        if e:
             why.append("fills the exec gap: no executive contact yet")
-        if r.whitespace:
-            why.append(f"whitespace: nobody met in {r.department} yet")
+        if w:
+            why.append(f"whitespace: nobody met in {d} yet")
         why.append("not in the CRM yet")
-        out[int(r.company_id)].append({"person": ctx.pname(r.person_id), "person_id": int(r.person_id),
-                                       "title": r.title if isinstance(r.title, str) else None, "why": why})
+        out[c].append({"person": name, "person_id": p, "title": t if isinstance(t, str) else None, "why": why})
     return out
 
 

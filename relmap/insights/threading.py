@@ -7,6 +7,7 @@ for each fact that holds and caps at 100; every point comes with its sentence.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from relmap.insights.champions import champions, moved_champions
@@ -30,17 +31,24 @@ def thread_people(ctx: Context, company_ids) -> pd.DataFrame:
     """People currently at the accounts with a live relationship, most senior first per account:
     company_id, person_id, title, seniority, in_crm."""
     cur = ctx.current
-    at = cur[cur["company_id"].isin(list(company_ids))]
+    rows = np.flatnonzero(cur["company_id"].isin(list(company_ids)).to_numpy())
+    pid = cur.index.to_numpy(dtype="int64")[rows]
     crm = ctx.contacts
-    crm_people = crm.loc[crm["person_id"].isin(at.index), "person_id"].unique() if len(crm) else []
-    in_crm = at.index.isin(crm_people)
-    live = at[at.index.isin(ctx.rels["person_id"].unique()) | in_crm]
-    out = pd.DataFrame({"company_id": live["company_id"].to_numpy(dtype="int64"),
-                        "person_id": live.index.to_numpy(dtype="int64"),
-                        "title": live["title"].to_numpy(), "seniority": live["seniority"].to_numpy(),
-                        "in_crm": in_crm[at.index.get_indexer(live.index)]})
-    out["_rank"] = out["seniority"].map(_SEN_RANK).fillna(3)
-    return out.sort_values(["company_id", "_rank", "person_id"]).drop(columns="_rank").reset_index(drop=True)
+    in_crm = pd.Series(pid).isin(crm["person_id"]).to_numpy() if len(crm) else np.zeros(len(pid), dtype=bool)
+    live = np.flatnonzero(np.isin(pid, ctx.rels["person_id"].unique()) | in_crm)
+    rows, pid = rows[live], pid[live]
+    company = cur["company_id"].to_numpy(dtype="int64")[rows]
+    level = cur["seniority"].to_numpy()[rows]
+    rank = np.select([level == k for k in _SEN_RANK], list(_SEN_RANK.values()), len(_SEN_RANK))
+    order = np.lexsort((pid, rank, company))
+    return pd.DataFrame({"company_id": company[order], "person_id": pid[order],
+                         "title": cur["title"].iloc[rows[order]].to_numpy(), "seniority": level[order],
+                         "in_crm": in_crm[live][order]})
+
+
+def _days(days: pd.Series) -> list:
+    """Whole days as Python ints, None where missing."""
+    return [None if d != d else int(d) for d in days.tolist()]
 
 
 def _lists(series: pd.Series) -> dict:
@@ -69,13 +77,24 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
     by_co = tp.groupby("company_id", sort=False)
     threads = by_co.size().to_dict()
     top = tp[by_co.cumcount() < 10]
-    thread_names = _lists(pd.Series(top["person_id"].map(ctx.person_name).to_numpy(), index=top["company_id"]))
+    # tp is sorted by company: each account's names are one slice of the list.
+    top_names = top["person_id"].map(ctx.person_name).tolist()
+    top_co = top["company_id"].to_numpy()
+    cuts = np.flatnonzero(np.r_[True, top_co[1:] != top_co[:-1], True]).tolist() if len(top_co) else [0]
+    thread_names = {int(top_co[a]): top_names[a:b] for a, b in zip(cuts[:-1], cuts[1:])}
     has_exec = set(tp.loc[tp["seniority"] == "executive", "company_id"])
     has_mgr = set(tp.loc[tp["seniority"].isin(["executive", "manager"]), "company_id"])
-    rel_rows = ctx.rels[ctx.rels["person_id"].isin(tp["person_id"])].merge(tp[["person_id", "company_id"]],
-                                                                          on="person_id")
+    # The live relationships with the threads (a thread is at one account: a lookup, not a merge).
+    at = pd.Index(tp["person_id"]).get_indexer(ctx.rels["person_id"])
+    hit = np.flatnonzero(at >= 0)
+    rel_rows = pd.DataFrame({"company_id": tp["company_id"].to_numpy()[at[hit]],
+                             "rep_id": ctx.rels["rep_id"].to_numpy()[hit],
+                             "last_touch": ctx.rels["last_touch"].to_numpy()[hit]})
     rep_counts = rel_rows.groupby(["company_id", "rep_id"], sort=False).size().rename("n").reset_index()
-    rep_lists = _lists(rep_counts.set_index("company_id")["rep_id"])
+    n_reps = rep_counts.groupby("company_id", sort=False).size().to_dict()
+    first_rep = rep_counts.drop_duplicates("company_id").set_index("company_id")["rep_id"].to_dict()
+    one_thread = [c for c, n in threads.items() if n == 1]  # only these name every rep
+    rep_lists = _lists(rep_counts.loc[rep_counts["company_id"].isin(one_thread)].set_index("company_id")["rep_id"])
     top_rep = rep_counts.sort_values("n", ascending=False).drop_duplicates("company_id").set_index("company_id")
     total = rep_counts.groupby("company_id")["n"].sum()
     share = (top_rep["n"] / total).to_dict()
@@ -86,7 +105,12 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
     if len(crm):
         ct = crm.dropna(subset=["company_id"])
         touches.append(ct.groupby(ct["company_id"].astype("int64"))["last_activity"].max())
-    touch = pd.concat([t.reindex(acc.index) for t in touches], axis=1).max(axis=1).to_dict()
+    touch = pd.concat([t.reindex(acc.index) for t in touches], axis=1).max(axis=1)
+    # Day counts for every account at once (Timestamp arithmetic in the loop is slow at 5,000 accounts).
+    touch_days = _days((ctx.as_of - pd.to_datetime(touch)).dt.days)
+    renewal = pd.to_datetime(acc["renewal_date"])
+    renewal_days = _days((renewal - ctx.as_of).dt.days.where(renewal >= ctx.as_of))
+    close_days = _days((pd.to_datetime(acc["next_close"]) - ctx.as_of).dt.days)
     # Champions present and champions who left.
     ch = champions(ctx)
     present = ch[(ch["person_id"].map(ctx.current["company_id"]) == ch["company_id"]) & ch["company_id"].isin(ids)]
@@ -106,9 +130,9 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
         new_by.setdefault(c, []).append((p_, frm, when, title))
 
     rows = []
-    for cid, status, renewal, next_close, arr_v in zip(acc.index.tolist(), acc["status"].tolist(),
-                                                        acc["renewal_date"].tolist(), acc["next_close"].tolist(),
-                                                        acc["arr"].tolist()):
+    for cid, status, renewal_in, close_in, touched, arr_v in zip(acc.index.tolist(), acc["status"].tolist(),
+                                                                 renewal_days, close_days, touch_days,
+                                                                 acc["arr"].tolist()):
         name = ctx.cname(cid)
         parts: list[tuple[str, int]] = []  # (sentence, points): the score is their sum, capped at 100
 
@@ -126,15 +150,15 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
             add(f"2 contacts at {name} ({shown})", w.two_threads)
         else:  # no points, but a score of 0 still says why
             add(f"{n} contacts at {name} ({shown})")
-        reps_here = rep_lists.get(cid, [])
+        n_here = n_reps.get(cid, 0)
         sh = share.get(cid)
-        if len(reps_here) == 1:
-            add(f"only {ctx.rname(reps_here[0])} knows anyone there", w.one_rep_holds_all)
-        elif reps_here and sh is not None and sh >= w.rep_share:
+        if n_here == 1:
+            add(f"only {ctx.rname(first_rep[cid])} knows anyone there", w.one_rep_holds_all)
+        elif n_here and sh is not None and sh >= w.rep_share:
             add(f"{ctx.rname(top_rep[cid])} holds {round(sh * 100)}% of the relationships", w.one_rep_holds_all)
-        elif n == 1 and len(reps_here) > 1:
-            add(f"{len(reps_here)} reps know {people[0]} "
-                f"({', '.join(sorted(ctx.rname(r) for r in reps_here))}) but it is still one person")
+        elif n == 1 and n_here > 1:
+            add(f"{n_here} reps know {people[0]} "
+                f"({', '.join(sorted(ctx.rname(r) for r in rep_lists[cid]))}) but it is still one person")
         gone = left_by.get(cid)
         champs = champ_names.get(cid, [])
         if gone:
@@ -147,15 +171,12 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
             add("no exec contact", w.no_exec)
             if cid not in has_mgr:
                 add("no manager-level contact either", w.no_manager)
-        t = touch.get(cid)
-        if t is None or pd.isna(t):
+        if touched is None:
             add("no recorded touch", w.never_touched)
-        else:
-            days = int((ctx.as_of - t).days)
-            if days >= w.very_stale_days:
-                add(f"no touch in {days} days", w.very_stale_touch)
-            elif days >= w.stale_days:
-                add(f"no touch in {days} days", w.stale_touch)
+        elif touched >= w.very_stale_days:
+            add(f"no touch in {touched} days", w.very_stale_touch)
+        elif touched >= w.stale_days:
+            add(f"no touch in {touched} days", w.stale_touch)
         arrived = new_by.get(cid)
         if arrived:
             for i, (p_, frm, when, title) in enumerate(arrived):
@@ -163,10 +184,10 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
                 add(f"new {title} {ctx.pname(p_)} arrived from {ctx.cname(frm)} in {month(when)} "
                     "(possible displacer)", w.senior_arrival if i == 0 else 0)
         due = []
-        if not pd.isna(renewal) and renewal >= ctx.as_of:
-            due.append(("renewal", int((renewal - ctx.as_of).days)))
-        if not pd.isna(next_close):
-            due.append(("close date", int((next_close - ctx.as_of).days)))
+        if renewal_in is not None:
+            due.append(("renewal", renewal_in))
+        if close_in is not None:
+            due.append(("close date", close_in))
         soon = [d for d in due if d[1] <= w.renewal_days]
         if soon:
             what, days = min(soon, key=lambda d: d[1])
@@ -177,7 +198,7 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
         reasons = [sentence for sentence, _ in parts]
         rows.append({
             "company_id": int(cid), "account": name, "status": status, "threads": n,
-            "single_threaded": n <= 1, "arr": None if pd.isna(arr_v) else float(arr_v), "reps": len(reps_here),
+            "single_threaded": n <= 1, "arr": None if pd.isna(arr_v) else float(arr_v), "reps": n_here,
             "rep_share": None if sh is None else round(float(sh), 2),
             "risk_score": score, "risk_level": risk_level(score, w), "reasons": reasons, "champions": champs,
             "thread_names": people, "reason_points": [{"reason": r, "points": pts} for r, pts in parts],

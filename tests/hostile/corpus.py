@@ -194,6 +194,26 @@ def _xss_connections() -> bytes:
                         person(3)]).encode()
 
 
+def _long_values() -> bytes:
+    return connections([person(1, first="A" * 5000), person(2, position="P" * 3000),
+                        person(3, company="C" * 1000), person(4)]).encode()
+
+
+def _long_crm_values() -> bytes:
+    return crm_contacts([["B" * 400, "Long", "b@acme.example", "CTO", "Acme"],
+                         ["Cat", "Title", "c@acme.example", "T" * 700, "Acme"],
+                         ["Dan", "Short", "d@acme.example", "CFO", "Acme"]])
+
+
+def _long_deal_values() -> bytes:
+    header = "Opportunity Name,Stage,Amount,Close Date,Account Name,Contact Roles"
+    return connections([["Deal A", "Closed Won", "100", "2025-01-01", "Acme", "Z" * 300 + " (Champion)"],
+                        ["Deal B", "S" * 400, "100", "2025-01-01", "Acme", ""],
+                        ["Deal C", "Closed Won", "100", "2025-01-01", "Acme", ""],
+                        ["Deal D", "Negotiation", "100", "2025-06-01", "Acme", ""]],
+                       header=header).encode()
+
+
 def _truncated_mid_quote() -> bytes:
     text = connections([person(1), person(2), person(3, position="VP, Sales")])
     return text[:text.rindex("VP, Sa")].encode()  # cut inside the quoted "VP, Sales"
@@ -345,6 +365,18 @@ CASES: list[Case] = [
          entries=(("imported", "linkedin_connections", 5, 0, 4),), problem_lines=(6,),
          stored=(("people", "full_name", "Pat2 Tester2"), ("people", "full_name", "Pat3 Tester3")),
          about="rows separated by `;` and tab under a `,` header (split again; a short one is listed)"),
+    Case("long-values", "Connections.csv", _long_values, "imported",
+         entries=(("imported", "linkedin_connections", 4, 0, 1),), problem_lines=(2, 3, 4),
+         about="a 5,000-character name, a 3,000-character position, a 1,000-character company "
+               "(PostgreSQL refused the whole file)"),
+    Case("long-values-crm", "contacts.csv", _long_crm_values, "imported", owner=None,
+         entries=(("imported", "crm_contacts", 3, 0, 1),), problem_lines=(2, 3),
+         about="CRM contacts with a 400-character name and a 700-character title"),
+    Case("long-values-deals", "opportunities.csv", _long_deal_values, "imported", owner=None,
+         entries=(("imported", "crm_opportunities", 4, 0, 2),), problem_lines=(2, 3),
+         about="CRM opportunities naming a 300-character contact and a 400-character stage"),
+    Case("long-file-name", "x" * 600 + ".csv", lambda: good_connections(2, start=500), "imported",
+         entries=(("imported", "linkedin_connections", 2, 0, 2),), about="a 604-character file name"),
     Case("crm-formulas", "contacts.csv", _formula_contacts, "imported", owner=None,
          entries=(("imported", "crm_contacts", 4, 0, 4),),
          stored=tuple(("people", "first_name", f) for f in FORMULAS)
