@@ -23,7 +23,8 @@ from relmap.store import Frames
 
 FORMATS = ("csv", "graphml", "gexf")
 TABLES = ("edges", "accounts", "job_changes", "moved_champions")
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold at all (lone surrogates cannot even be encoded as UTF-8).
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,11 +40,14 @@ def csv_safe(value: object) -> object:
 
 
 def _xml_text(value: object) -> str:
-    return escape(_XML_BAD.sub("", str(value)))
+    """Element text: CR as a character reference, since a parser turns a literal CR into LF."""
+    return escape(_XML_BAD.sub("", str(value)), {"\r": "&#13;"})
 
 
 def _xml_attr(value: object) -> str:
-    return quoteattr(_XML_BAD.sub("", str(value)).replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    """A quoted attribute value: line breaks and tabs as character references, which a parser
+    keeps (literal ones are normalised to spaces)."""
+    return quoteattr(_XML_BAD.sub("", str(value)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def graph_tables(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -532,4 +532,4 @@ def test_download_neutralises_formulas():
 
     rows = safe_csv(pd.DataFrame({"v": ["=SUM(A1)", "+1", "-2", "@x", "\tt", "\rr", "ok"]})).decode()
     assert rows.splitlines()[1:6] == ["'=SUM(A1)", "'+1", "'-2", "'@x", "'\tt"]
-    assert "\n'\rr\n" in rows and rows.rstrip().endswith("ok")
+    assert "\r\n\"'\rr\"\r\n" in rows and rows.rstrip().endswith("ok")  # a CR inside a cell is quoted

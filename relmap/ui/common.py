@@ -133,7 +133,7 @@ def table(frame: pd.DataFrame, key: str, file_name: str, column_config: dict | N
                            label_visibility="collapsed") if len(frame) else ""
     shown = filter_rows(frame, wanted)
     if wanted:
-        st.caption(f"{len(shown)} of {len(frame)} rows contain “{wanted}”.")
+        st.caption(f"{len(shown)} of {len(frame)} rows contain “{md_escape(wanted)}”.")
     st.dataframe(shown, hide_index=True, width="stretch", key=key, column_config=column_config)
     st.download_button("Download CSV", safe_csv(shown.drop(columns=[c for c in download_drop if c in shown.columns])),
                        file_name=file_name, mime="text/csv", key=f"{key}-download")
@@ -153,7 +153,8 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(csv_safe)
-    return out.to_csv(index=False).encode("utf-8")
+    # CRLF rows, so a CR inside a cell is quoted too (a bare one would start a new row there).
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def insights_available() -> bool:
@@ -222,8 +223,15 @@ def remembered_filters() -> tuple[str | None, date | None]:
 
 
 def md_escape(value: object) -> str:
-    """User text made inert for ``st.markdown`` (markdown and HTML characters escaped)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", str(value))
+    r"""User text made inert for Streamlit's markdown (``st.markdown``, captions, alerts, titles,
+    page-link and widget labels): every markdown, HTML and entity character is backslash-escaped,
+    so the text shows as written and never becomes a tag, an image, a link or a heading (``:``
+    too: a bare ``http://…`` would otherwise become a link, eating the escapes after it).
+
+    >>> print(md_escape("![x](http://e/x.png) <b>&amp; =1"))
+    \!\[x\]\(http\://e/x\.png\) \<b\>\&amp; \=1
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$&=:])", r"\\\1", str(value))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

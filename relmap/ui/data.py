@@ -92,7 +92,7 @@ def page() -> None:
                 removed = store.forget_person(name.strip())
             st.success(f"Erased that person: {removed} record(s) removed from every table.")
         except (LookupError, ValueError) as exc:  # nobody, several people, or a rep with stored exports
-            st.error(exc.args[0])
+            st.error(md_escape(exc.args[0]))
         except Exception as exc:  # never a traceback on a page
             st.error(f"Could not forget that person ({exc.__class__.__name__}).")
 
@@ -134,11 +134,11 @@ def referral_form(store) -> None:
             return
         result, company = stored
         if result.status == "rejected":
-            st.error(" ".join(p.message for p in result.problems))
+            st.error(md_escape(" ".join(p.message for p in result.problems)))
         elif result.status == "unchanged":
             st.info("That referral was already recorded; nothing changed.")
         elif result.records_imported == 0:
-            st.warning(" ".join(p.message for p in result.problems) or "The referral was not stored.")
+            st.warning(md_escape(" ".join(p.message for p in result.problems)) or "The referral was not stored.")
         else:
             st.success("Referral added" + (f" — see it in [{md_escape(company)}'s timeline]"
                                             f"(account?account={quote(company)})." if company else "."))

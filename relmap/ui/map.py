@@ -6,7 +6,16 @@ import streamlit as st
 
 from relmap.graph import ViewNotFound
 from relmap.ui.clickmap import clickable_map
-from relmap.ui.common import empty_state, get_frames, get_map, get_store, legend, pick_index, shared_filters
+from relmap.ui.common import (
+    empty_state,
+    get_frames,
+    get_map,
+    get_store,
+    legend,
+    md_escape,
+    pick_index,
+    shared_filters,
+)
 from relmap.ui.nav import open_detail, page_link
 from relmap.views import MapRequest
 
@@ -20,7 +29,7 @@ def show_map(request: MapRequest, physics: bool = False, key: str = "map", as_of
         with st.spinner("Drawing the map…"):
             drawn = get_map(request.kind, request.name, as_of, physics)
     except ViewNotFound as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(exc))
         return
     except Exception as exc:  # never a traceback on a page
         st.error(f"The map could not be drawn ({exc.__class__.__name__}).")
@@ -82,6 +91,7 @@ def page() -> None:
         return
     show_map(MapRequest(kind, name or ""), physics=physics, as_of=as_of)
     if kind == "company":
-        page_link(st, "account", f"Open {name} as an account (timeline, risk, next contacts)", account=name)
+        page_link(st, "account", f"Open {md_escape(name)} as an account (timeline, risk, next contacts)",
+                  account=name)
     elif kind == "person":
-        page_link(st, "person", f"Open {name}'s page (history, who knows them, paths)", person=name)
+        page_link(st, "person", f"Open {md_escape(name)}'s page (history, who knows them, paths)", person=name)

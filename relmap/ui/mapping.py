@@ -51,7 +51,7 @@ def _one_file(prefix: str, key: str, name: str, data: bytes, import_files, owner
     try:
         first = mapping_lib.propose(name, data)
     except RejectedFile as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         _forget(prefix, name, data)
         return
     kinds = list(mapping_lib.KINDS)
@@ -74,7 +74,7 @@ def _one_file(prefix: str, key: str, name: str, data: bytes, import_files, owner
     try:
         parsed = mapping_lib.read_with_mapping(name, data, kind, chosen)
     except RejectedFile as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(exc))
         st.caption("The file as written:")
         st.dataframe(proposal.preview, hide_index=True, width="stretch", key=f"{key}-raw")
         ready = False
