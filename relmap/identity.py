@@ -36,6 +36,7 @@ _NON_EMPLOYER_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _PROFILE_RE = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
 
 
@@ -45,6 +46,8 @@ PLACEHOLDERS = {"null", "none", "nan", "--", "-", "n/a", "na", "#n/a", "[not pro
 
 def fold(text: str) -> str:
     """Lowercase ``text`` and strip accents: ``"Jörg"`` -> ``"jorg"``."""
+    if text.isascii():  # nothing to decompose; casefold is lower for ASCII
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -130,7 +133,7 @@ def company_key(name: object) -> str | None:
     if is_non_employer(name):
         return None
     text = fold(str(name)).replace("&", " and ")
-    text = re.sub(r"[^\w\s]", " ", text)
+    text = _PUNCTUATION.sub(" ", text)
     words = text.split()
     if words and words[0] == "the" and len(words) > 1:
         words = words[1:]
@@ -150,7 +153,7 @@ def name_key(first: object, last: object = None) -> str | None:
     parts = " ".join(t for t in (clean_text(first), clean_text(last)) if t)
     if not parts:
         return None
-    words = re.sub(r"[^\w\s]", " ", fold(parts)).split()
+    words = _PUNCTUATION.sub(" ", fold(parts)).split()
     return " ".join(sorted(words)) or None
 
 
@@ -163,23 +166,28 @@ def full_name(first: object, last: object = None) -> str | None:
 def normalise_profile_urls(urls: pd.Series) -> pd.Series:
     """Vectorised ``normalise_profile_url`` over a column (None where not a profile).
 
+    The two common shapes, an export's ``https://www.linkedin.com/in/<slug>`` and an
+    already normalised ``linkedin.com/in/<slug>``, are handled with plain string slicing
+    (the result is exactly what ``normalise_profile_url`` gives for them); anything else
+    goes through ``normalise_profile_url`` itself.
+
     >>> normalise_profile_urls(pd.Series(["https://de.linkedin.com/in/J%C3%B6rg/", None, "x"])).tolist()
     ['linkedin.com/in/jörg', None, None]
+    >>> normalise_profile_urls(pd.Series(["https://www.linkedin.com/in/Ann-Lee/"])).tolist()
+    ['linkedin.com/in/ann-lee']
     """
-    text = urls.astype("str")
-    done = text.str.fullmatch(r"linkedin\.com/(?:in|pub)/[^/?#\s%]+").fillna(False).astype(bool)
-    if (done | text.isna()).all() and text.str.lower().eq(text).fillna(True).all():
-        return text.astype(object).where(text.notna(), None)
-    parts = text.str.extract(_PROFILE_RE.pattern, flags=re.IGNORECASE)
-    slug = parts[1]
-    encoded = slug.str.contains("%", regex=False).fillna(False).astype(bool)
-    if encoded.any():
-        slug = slug.astype(object)
-        slug[encoded] = slug[encoded].map(unquote)
-    slug = slug.astype("str").str.strip().str.lower()
-    out = "linkedin.com/" + parts[0].str.lower() + "/" + slug
-    ok = slug.notna() & slug.ne("")
-    return out.astype(object).where(ok & out.notna(), None)
+    out = []
+    append = out.append
+    common = _COMMON_PROFILE.fullmatch
+    for text in urls.to_numpy(dtype=object, na_value=None):
+        match = common(text) if text.__class__ is str else None
+        # A slug with no separator, whitespace, escape or NUL is the regex's whole group.
+        append("linkedin.com/in/" + match[1].lower() if match else normalise_profile_url(text))
+    return pd.Series(out, index=urls.index, dtype=object)
+
+
+# An export's URL or a normalised one, with at most one trailing slash.
+_COMMON_PROFILE = re.compile(r"(?:https://www\.)?linkedin\.com/in/([^/?#%\x00\s]+)/?")
 
 
 # --- email domains ------------------------------------------------------------------------

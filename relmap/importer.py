@@ -244,34 +244,53 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
 
 
 def _map_unique(series: pd.Series, fn: Callable) -> pd.Series:
-    """``series.map(fn)`` computed once per distinct value (None/NaN stay None)."""
-    values = {v: fn(v) for v in series.dropna().unique()}
-    return series.map(values).astype(object).where(lambda s: s.notna(), None)
+    """``series.map(fn)`` computed once per distinct value (None/NaN stay None, and so do
+    NaN results)."""
+    done: dict = {}
+    out = []
+    append = out.append
+    for value in series.to_numpy(dtype=object):
+        if value.__class__ is not str and (value is None or pd.isna(value)):
+            append(None)
+            continue
+        result = done.get(value, _UNSEEN)
+        if result is _UNSEEN:
+            result = fn(value)
+            if isinstance(result, float) and result != result:  # NaN
+                result = None
+            done[value] = result
+        append(result)
+    return pd.Series(out, index=series.index, dtype=object)
 
 
-def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
+_UNSEEN = object()
+
+
+def _texts(series: pd.Series) -> list[str]:
+    """A column as text, "" where missing (``astype(str)`` of the non-missing values)."""
+    return [v if v.__class__ is str else "" if v is None or v != v else str(v)
+            for v in series.to_numpy(dtype=object)]
+
+
+def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool = False) -> pd.Series:
     """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
 
     Matching order: normalised profile URL, then email, then name + company (the same
     name at another company is another person; a different profile URL is always
     another person). Rows that match nobody become new people; rows within the file
     that share a key become one person. Vectorised: no per-row store calls.
+    ``urls_normalised``: the profile URLs are already ``identity.normalise_profile_url`` output
+    (a parsed file's), so they are not normalised again.
     """
     f = pd.DataFrame(index=frame.index)
-    f["url"] = identity.normalise_profile_urls(frame["profile_url"])
+    f["url"] = (frame["profile_url"].astype(object).where(frame["profile_url"].notna(), None) if urls_normalised
+                else identity.normalise_profile_urls(frame["profile_url"]))
     f["email"] = _map_unique(frame["email"], identity.normalise_email) if "email" in frame else None
-    # Name keys computed once per distinct (first, last) pair.
-    both = pd.DataFrame({"first": frame["first_name"].astype(object).where(frame["first_name"].notna(), ""),
-                         "last": frame["last_name"].astype(object).where(frame["last_name"].notna(), "")},
-                        index=frame.index).astype(str)
-    pair = both["first"] + "\x1f" + both["last"]
-    distinct = both.drop_duplicates()
-    keys = {a + "\x1f" + b: (identity.name_key(a, b), identity.full_name(a, b))
-            for a, b in zip(distinct["first"], distinct["last"])}
-    f["name_key"] = pair.map({k: v[0] for k, v in keys.items()}).astype(object)
-    f["full_name"] = pair.map({k: v[1] for k, v in keys.items()}).astype(object)
-    f["name_key"] = f["name_key"].where(f["name_key"].notna(), None)
-    f["full_name"] = f["full_name"].where(f["full_name"].notna(), None)
+    # Name keys computed once per distinct (first, last) pair (missing parts as "").
+    pairs = list(zip(_texts(frame["first_name"]), _texts(frame["last_name"])))
+    keys = {pair: (identity.name_key(*pair), identity.full_name(*pair)) for pair in set(pairs)}
+    f["name_key"] = pd.Series([keys[pair][0] for pair in pairs], index=frame.index, dtype=object)
+    f["full_name"] = pd.Series([keys[pair][1] for pair in pairs], index=frame.index, dtype=object)
     f["company_id"] = pd.to_numeric(frame["company_id"], errors="coerce") if "company_id" in frame else float("nan")
 
     by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
@@ -304,21 +323,31 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     # New people: group rows of this file that share a key.
     new = f[person.isna() & f["full_name"].notna()]
     if len(new):
-        company = new["company_id"].astype("Int64").astype(str)
-        by_name = (new["name_key"] + "@" + company).where(new["company_id"].notna())
-        row_key = pd.Series("row:" + new.index.astype(str), index=new.index)
-        group = new["url"].fillna(new["email"]).fillna(by_name).fillna(row_key)
-        first = ~group.duplicated()
-        firsts = new[first]
-        src = frame.loc[firsts.index, ["first_name", "last_name"]].apply(_map_unique, fn=identity.clean_text)
+        # The key a new row shares with others of this file: URL, else email, else name at the
+        # company, else none (its own row).
+        group = [
+            url if isinstance(url, str) else email if isinstance(email, str)
+            else f"{key}@{int(cid)}" if isinstance(key, str) and cid == cid else f"row:{idx}"
+            for idx, url, email, key, cid in zip(new.index, new["url"], new["email"], new["name_key"],
+                                                 new["company_id"])
+        ]
+        seen: dict[str, int] = {}
+        for i, g in enumerate(group):
+            seen.setdefault(g, i)
+        firsts = list(seen.values())  # each group's first row, in file order
+        rows = new.iloc[firsts]
+        source = frame.loc[rows.index]
         columns = {
-            "full_name": firsts["full_name"], "first_name": src["first_name"], "last_name": src["last_name"],
-            "name_key": firsts["name_key"], "profile_url": firsts["url"], "email": firsts["email"],
+            "full_name": rows["full_name"].tolist(),
+            "first_name": _map_unique(source["first_name"], identity.clean_text).tolist(),
+            "last_name": _map_unique(source["last_name"], identity.clean_text).tolist(),
+            "name_key": rows["name_key"].tolist(),
+            "profile_url": [u if isinstance(u, str) else None for u in rows["url"]],
+            "email": [e if isinstance(e, str) else None for e in rows["email"]],
         }
-        values = [c.astype(object).where(c.notna(), None).tolist() for c in columns.values()]
-        ids = ctx.store.insert_people(ctx.conn, [dict(zip(columns, row)) for row in zip(*values)])
-        group_ids = dict(zip(group[first], ids))
-        person[new.index] = group.map(group_ids)
+        ids = ctx.store.insert_people(ctx.conn, columns)
+        group_ids = dict(zip((group[i] for i in firsts), ids))
+        person[new.index] = [group_ids[g] for g in group]
 
     f["person_id"] = person
     seen_pairs: set[tuple[int, int]] = set()
@@ -430,30 +459,29 @@ def write_connections(ctx: WriteContext, parsed: ParsedFile) -> int:
         return 0
     frame = frame.copy()
     frame["company_id"] = resolve_companies(ctx, frame["company"])
-    frame["person_id"] = resolve_people(ctx, frame)
+    frame["person_id"] = resolve_people(ctx, frame, urls_normalised=True)
     frame = frame[frame["person_id"].notna()]
     # A person listed twice in one export is one relationship.
     frame = frame.drop_duplicates("person_id")
-    frame["person_id"] = frame["person_id"].astype(int)
-    employment = pd.DataFrame({
-        "person_id": frame["person_id"],
-        "company_id": frame["company_id"],
-        "company_text": _map_unique(frame["company"], identity.clean_text),
-        "title": _map_unique(frame["position"], identity.clean_text),
+    person_ids = frame["person_id"].astype(int).tolist()
+    # Plain Python columns (constants once): the store's cheapest bulk insert.
+    ctx.store.insert_rows(ctx.conn, "employments", {
+        "person_id": person_ids,
+        "company_id": [None if c is None or c != c else int(c) for c in frame["company_id"].tolist()],
+        "company_text": _map_unique(frame["company"], identity.clean_text).tolist(),
+        "title": _map_unique(frame["position"], identity.clean_text).tolist(),
         "snapshot_id": ctx.snapshot_id,
         "observed_on": ctx.as_of,
         "source": "linkedin",
     })
-    ctx.store.insert_rows(ctx.conn, "employments", employment)
-    rel = pd.DataFrame({
+    return ctx.store.insert_rows(ctx.conn, "relationships", {
         "rep_id": ctx.rep_id,
-        "person_id": frame["person_id"],
+        "person_id": person_ids,
         "snapshot_id": ctx.snapshot_id,
         "source": "linkedin",
-        "connected_on": frame["connected_on"],
+        "connected_on": [None if d is None or d != d else d for d in frame["connected_on"].tolist()],
         "message_count": 0,
     })
-    return ctx.store.insert_rows(ctx.conn, "relationships", rel)
 
 
 # --- other LinkedIn archive kinds (invitations, messages, positions, profile) -----------------

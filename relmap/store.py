@@ -78,6 +78,7 @@ logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoRowValues())
 
 _PG_WRITE_LOCK = 727_001  # advisory lock id that serialises writers on PostgreSQL
 _CHUNK = 900  # bound parameters per IN (...) query, under SQLite's limit
+_BULK_ROWS = 5000  # SQLite inserts of this many rows rebuild the table's plain indexes after
 
 
 class StoreError(Exception):
@@ -352,13 +353,21 @@ class Store:
         """Person ids for normalised profile URLs (one scan instead of many IN queries for big files)."""
         urls = list(set(urls))
         found: dict[str, int] = {}
-        if len(urls) > 5 * _CHUNK:
+        # Many URLs against a store holding no more people than that: one scan is cheaper than
+        # many IN queries, and reads no more rows than the file brings. Otherwise only the
+        # people with these URLs are read (the unique index), however big the store.
+        if len(urls) > 5 * _CHUNK and self._max_id(conn, people) <= len(urls):
             wanted = set(urls)
             rows = conn.execute(select(people.c.profile_url, people.c.id).where(people.c.profile_url.is_not(None)))
             return {u: i for u, i in rows if u in wanted}
         for chunk in _chunks(urls):
             found.update(conn.execute(select(people.c.profile_url, people.c.id).where(people.c.profile_url.in_(chunk))).all())
         return found
+
+    @staticmethod
+    def _max_id(conn: Connection, table: Table) -> int:
+        """The largest id in ``table`` (0 when empty): a cheap upper bound of its row count."""
+        return conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar()
 
     def people_by_email(self, conn: Connection, emails: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -387,20 +396,22 @@ class Store:
             return pd.DataFrame(columns=["person_id", "name_key", "full_name", "profile_url", "company_id"])
         return pd.concat(frames, ignore_index=True)
 
-    def insert_people(self, conn: Connection, rows: list[dict]) -> list[int]:
-        """Insert ``{full_name, first_name, last_name, name_key, profile_url, email}`` rows;
-        returns their ids in order."""
-        if not rows:
+    def insert_people(self, conn: Connection, rows: list[dict] | dict[str, list]) -> list[int]:
+        """Insert ``{full_name, first_name, last_name, name_key, profile_url, email}`` rows (dicts,
+        or one list per column); returns their ids in order."""
+        columns = rows if isinstance(rows, dict) else {k: [r[k] for r in rows] for k in (rows[0] if rows else {})}
+        count = len(next(iter(columns.values()), []))
+        if not count:
             return []
         if conn.dialect.name == "sqlite":
             # Writers are serialised (BEGIN IMMEDIATE), so ids after max(id) are ours to give:
             # one executemany on the driver instead of INSERT ... RETURNING per batch.
             start = conn.execute(select(func.coalesce(func.max(people.c.id), 0))).scalar()
-            ids = list(range(start + 1, start + 1 + len(rows)))
-            names = ["id", *rows[0]]
-            self._driver_insert(conn, people, {"id": ids, **{k: [r[k] for r in rows] for k in names[1:]}})
+            ids = list(range(start + 1, start + 1 + count))
+            self._driver_insert(conn, people, {"id": ids, **columns})
             return ids
-        result = conn.execute(people.insert().returning(people.c.id, sort_by_parameter_order=True), rows)
+        dicts = [dict(zip(columns, values)) for values in zip(*columns.values())]
+        result = conn.execute(people.insert().returning(people.c.id, sort_by_parameter_order=True), dicts)
         return [r[0] for r in result]
 
     def fill_people(self, conn: Connection, urls: dict[int, str], emails: dict[int, str]) -> None:
@@ -421,16 +432,40 @@ class Store:
         if not pairs:
             return
         known = self.people_by_email(conn, pairs)
-        new = [{"email": e, "person_id": p} for e, p in pairs.items() if e not in known]
-        if new:
-            conn.execute(person_emails.insert(), new)
+        new = [(e, p) for e, p in pairs.items() if e not in known]
+        if new and self.is_sqlite:
+            self._driver_insert(conn, person_emails, {"email": [e for e, _ in new], "person_id": [p for _, p in new]})
+        elif new:
+            conn.execute(person_emails.insert(), [{"email": e, "person_id": p} for e, p in new])
 
-    def insert_rows(self, conn: Connection, table_name: str, rows: list[dict] | pd.DataFrame) -> int:
-        """Bulk insert rows (dicts, or a frame whose columns are the table's) into one of the
-        observation tables; returns the count. NaN/NaT are stored as NULL."""
+    def insert_rows(self, conn: Connection, table_name: str,
+                    rows: list[dict] | pd.DataFrame | dict[str, list | object]) -> int:
+        """Bulk insert rows into one of the observation tables; returns the count.
+
+        ``rows`` is a list of dicts, a frame whose columns are the table's (NaN/NaT stored as
+        NULL), or ``{column: list of plain Python values, or one value for every row}`` (None
+        for NULL; the cheapest form for big files)."""
         table = metadata.tables[table_name]
         sqlite = conn.dialect.name == "sqlite"
-        if isinstance(rows, pd.DataFrame):
+        if isinstance(rows, dict):
+            count = max((len(v) for v in rows.values() if isinstance(v, list)), default=0)
+            columns = {}
+            constants = {}
+            for name, values in rows.items():
+                if not isinstance(values, list):
+                    if sqlite and _sql_literal(values) is not None:
+                        constants[name] = values
+                        continue
+                    values = [values] * count
+                if sqlite and isinstance(table.c[name].type, Date):
+                    values = _iso_dates(values)
+                elif sqlite and isinstance(table.c[name].type, Boolean):
+                    values = [None if v is None else int(bool(v)) for v in values]
+                columns[name] = values
+            if sqlite and count:
+                self._driver_insert(conn, table, columns, constants)
+                return count
+        elif isinstance(rows, pd.DataFrame):
             count = len(rows)
             columns = {c: _py_column(rows[c], table.c[c].type, sqlite) for c in rows.columns}
         else:
@@ -453,20 +488,40 @@ class Store:
         return count
 
     @staticmethod
-    def _driver_insert(conn: Connection, table, columns: dict[str, list]) -> None:
+    def _driver_insert(conn: Connection, table, columns: dict[str, list], constants: dict | None = None) -> None:
         """SQLite bulk insert of column lists through the driver's executemany.
 
         Scalar column defaults are filled in for columns left out (as SQLAlchemy would).
+        A bulk load (``_BULK_ROWS`` rows or more, at least as many as the table holds) drops
+        the table's non-unique indexes first and builds them again after: one sort per index
+        instead of a B-tree insert per row. All inside the write transaction, so a rollback
+        gives them back too; unique constraints are never dropped.
         """
+        constants = dict(constants or {})
         count = len(next(iter(columns.values())))
         for c in table.columns:
-            if c.name not in columns and c.default is not None and c.default.is_scalar:
-                value = c.default.arg
-                columns[c.name] = [int(value) if isinstance(value, bool) else value] * count
-        names = list(columns)
+            if c.name not in columns and c.name not in constants and c.default is not None and c.default.is_scalar:
+                constants[c.name] = c.default.arg
+        # Values the same on every row (snapshot id, source...) are written into the statement
+        # as literals (``_sql_literal``: numbers, dates and quoted text) instead of bound per row.
+        names = [*columns, *constants]
+        values = ["?"] * len(columns) + [_sql_literal(v) for v in constants.values()]
         sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in names)}) '
-               f'VALUES ({", ".join("?" for _ in names)})')
-        conn.exec_driver_sql(sql, list(zip(*columns.values())))
+               f'VALUES ({", ".join(values)})')
+        rebuild = [ix for ix in table.indexes if not ix.unique] if count >= _BULK_ROWS else []
+        if rebuild and "id" in table.c:
+            held = conn.exec_driver_sql(f'SELECT max(id) FROM "{table.name}"').scalar() or 0
+            if held > count:
+                rebuild = []
+        for index in rebuild:
+            conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(sql, zip(*columns.values()))
+        finally:
+            cursor.close()
+        for index in rebuild:
+            index.create(conn)
 
     def add_review(self, conn: Connection, entity: str, left_id: int, right_id: int,
                    confidence: float, reason: str, snapshot_id: int | None) -> None:
@@ -959,6 +1014,40 @@ def _py_column(series: pd.Series, col_type, sqlite: bool) -> list:
     if isinstance(col_type, Integer) and series.dtype.kind == "f":
         series = series.astype("Int64")
     return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _sql_literal(value: object) -> str | None:
+    """``value`` as an SQLite literal (None, bool, int, finite float, date, text), or None
+    when it is another type. Text is quoted with its quotes doubled, SQLite's only escape."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return repr(value)
+    if isinstance(value, date):
+        value = value.isoformat()[:10]
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _iso_dates(values: list) -> list:
+    """Dates (or datetimes) as ISO ``YYYY-MM-DD`` text, how SQLAlchemy stores a Date on SQLite;
+    converted once per distinct value."""
+    distinct: dict = {}
+    out = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        text = distinct.get(value)
+        if text is None:
+            text = distinct[value] = value.isoformat()[:10] if isinstance(value, date) else value
+        out.append(text)
+    return out
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:

@@ -28,15 +28,12 @@ _DATE_FORMATS = (
 _EXCEL_FORMATS = {"%d/%m/%Y", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
                   "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"}
 _PLACEHOLDERS = sorted(identity.PLACEHOLDERS)
+_PLACEHOLDER_SET = frozenset(_PLACEHOLDERS)
 
 
 @lru_cache(maxsize=65536)
 def _parse_date_fmt(text: str) -> tuple[date | None, str | None]:
-    cleaned = " ".join(text.replace("\u202f", " ").split())
-    if cleaned.endswith(" UTC"):
-        cleaned = cleaned[:-4]
-    # ISO time stamps with fractions or a zone ("2024-05-01T10:22:31.000Z", "+00:00").
-    cleaned = re.sub(r"(?<=\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", "", cleaned)
+    cleaned = _clean_date_text(text)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date(), fmt
@@ -72,6 +69,8 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
         return bool(row) and row[0].strip().lstrip("\ufeff").lower() == first and \
             [header_key(c) for c in row[:width]] == header
 
+    if table.frame is not None:
+        return _frame_of(table.frame, table.lines, width, header)
     # Blank rows and the header again (two exports pasted together) are no data.
     keep = [i for i, row in enumerate(table.rows) if "".join(row).strip() and not repeated_header(row)]
     # Cells past the header are never read: cut them, so a 100,000-column line costs nothing.
@@ -86,12 +85,52 @@ def _frame(table: Table) -> tuple[pd.DataFrame, pd.Series]:
     return frame, lines
 
 
+def _frame_of(frame: pd.DataFrame, lines, width: int, header: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """``_frame`` for a table read by ``pandas.read_csv``: the same rows and lines (blank rows
+    and repeated header rows left out).
+
+    A row is blank when every cell is empty or whitespace (``"".join(row).strip()`` is empty);
+    most rows are told apart by their first cell, so the rest are checked column by column.
+    A repeated header starts with the header's first cell (header keys compared once per
+    distinct first cell).
+    """
+    undecided = list(range(len(frame)))
+    for col in frame.columns:
+        if not undecided:
+            break
+        values = frame[col].to_numpy(dtype=object)
+        undecided = [i for i in undecided if not (values[i].__class__ is str and values[i].strip())]
+    drop = set(undecided)
+    if len(frame) and frame.shape[1] >= width and header:
+        first = _each_distinct(frame[0], header_key).to_numpy(dtype=object)
+        cells = frame.to_numpy(dtype=object)
+        drop |= {i for i in range(len(frame)) if first[i] == header[0]
+                 and [header_key(c) for c in cells[i, :width]] == header}
+    if drop:
+        blank = drop
+        keep = [i for i in range(len(frame)) if i not in blank]
+        frame = frame.iloc[keep].reset_index(drop=True)
+        line_numbers = pd.Series([lines[i] for i in keep], index=frame.index, dtype="int64")
+    else:
+        line_numbers = pd.Series(lines, index=frame.index, dtype="int64")
+    frame = frame.copy() if frame.shape[1] < width else frame
+    for i in range(width):
+        if i not in frame.columns:
+            frame[i] = None
+    return frame, line_numbers
+
+
 def _cut_rows(table: Table, last_needed: str) -> dict[int, int]:
     """Line -> cell count of the non-blank rows too short to reach the column ``last_needed``
     (a row cut short, or separated by another delimiter than the file's)."""
     i = table.column_index().get(header_key(last_needed))
     if i is None:
         return {}
+    if table.frame is not None:  # read by pandas: rows have its width unless listed short
+        rows, width = table.rows, table.frame.shape[1]
+        counts = table.short_rows.items() if width > i else \
+            ((k, table.short_rows.get(k, width)) for k in range(len(rows)))
+        return {table.lines[k]: n for k, n in counts if n <= i and "".join(rows[k]).strip()}
     return {line: len(row) for row, line in zip(table.rows, table.lines)
             if len(row) <= i and "".join(row).strip()}
 
@@ -107,10 +146,49 @@ def _column(frame: pd.DataFrame, table: Table, *names: str) -> pd.Series:
 
 
 def _clean(series: pd.Series) -> pd.Series:
-    """Vectorised ``identity.clean_text``: stripped text, NaN for empty and placeholder cells."""
-    text = series.astype("str").str.replace("\x00", "", regex=False).str.strip()
-    empty = text.isna() | text.eq("") | text.str.lower().isin(_PLACEHOLDERS)
-    return text.where(~empty)
+    """``identity.clean_text`` over a column: stripped text, NaN for empty and placeholder cells
+    (object dtype). Columns with many repeats are cleaned once per distinct value."""
+    values = series.to_numpy(dtype=object, na_value=None)
+    distinct = pd.unique(values)
+    if len(distinct) * 2 < len(values):
+        cleaned = dict(zip(distinct, _clean_values(distinct)))
+        out = [cleaned[v] for v in values]
+    else:
+        out = _clean_values(values)
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def _clean_values(values) -> list:
+    out = []
+    append = out.append
+    nan = float("nan")
+    placeholders = _PLACEHOLDER_SET
+    for value in values:
+        if value.__class__ is str:
+            text = (value.replace("\x00", "") if "\x00" in value else value).strip()
+            if text and (len(text) > 4 or text.lower() not in placeholders):
+                append(text)
+                continue
+        elif value is not None and value == value:  # not text: the old astype("str") spelling
+            append(_clean_values([str(value)])[0])
+            continue
+        append(nan)
+    return out
+
+
+def _each_distinct(series: pd.Series, fn) -> pd.Series:
+    """``fn`` of each text cell, computed once per distinct text (NaN where the cell is empty)."""
+    done: dict[str, object] = {}
+    out = []
+    for value in series.to_numpy(dtype=object):
+        if value.__class__ is str:
+            result = done.get(value, done)
+            if result is done:
+                result = done[value] = fn(value)
+            out.append(result)
+        else:
+            out.append(float("nan"))
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _none(series: pd.Series) -> pd.Series:
@@ -140,17 +218,114 @@ def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
     Numeric dates are month first (LinkedIn's and US Excel's ``12/22/16``) unless one value of the
     column can only be day first (``25/11/2021``): then the whole column is read day first.
     """
-    values = series.dropna().unique()
+    values = series.dropna().unique().tolist()
     numeric = [m for v in values if (m := _NUMERIC.match(" ".join(str(v).split())))]
     if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
         parsed = {v: _dayfirst(v) for v in values}
     else:
-        parsed = {v: _parse_date_fmt(v) for v in values}
+        parsed = _parse_dates(values)
     dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
     dates = dates.where(dates.notna(), None)
     bad = series.notna() & dates.isna()
     formats = {fmt for _, fmt in parsed.values() if fmt}
     return dates, bad, formats
+
+
+def _parse_dates(values: list[str]) -> dict[str, tuple[date | None, str | None]]:
+    """``{text: _parse_date_fmt(text)}`` for many texts, the formats tried in order with one
+    vectorised ``pandas.to_datetime`` each (pandas' strptime uses the same patterns as Python's).
+
+    A text pandas reads with a later format while an earlier format's pattern matches it, or
+    one pandas cannot read at all, is parsed one by one by ``_parse_date_fmt``, so the answer
+    (date and format) is always the one-by-one answer.
+    """
+    out: dict[str, tuple[date | None, str | None]] = {}
+    left = []
+    for text in values:
+        found = _common_date(text)
+        if found is None:
+            left.append(text)
+        else:
+            out[text] = found
+    if len(left) < 64:  # not worth a vectorised pass
+        out.update((v, _parse_date_fmt(v)) for v in left)
+        return out
+    values = left
+    cleaned = pd.Series([_clean_date_text(v) for v in values], index=values, dtype=object)
+    # pandas reads "now" and "today" as dates; Python's strptime does not.
+    special = cleaned.str.lower().isin(["now", "today"])
+    rest = cleaned[~special]
+    for position, fmt in enumerate(_DATE_FORMATS):
+        if rest.empty:
+            break
+        stamps = pd.to_datetime(rest, format=fmt, errors="coerce")
+        hit = stamps.notna()
+        if not hit.any():
+            continue
+        # Year 0 is a numpy date but no Python one: left to the one-by-one parse.
+        good = hit & (stamps.dt.year >= 1)
+        texts, days = rest.index[good], stamps[good].dt.date
+        for text, clean, day in zip(texts, rest[good], days):
+            if position and any(p.match(clean) for p in _date_patterns()[:position]):
+                continue  # an earlier format's pattern matches: decided one by one below
+            out[text] = (day, fmt)
+        rest = rest[~hit]
+    for text in values:
+        if text not in out:
+            out[text] = _parse_date_fmt(text)
+    return out
+
+
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                         "Dec"), start=1)}
+# Strict spellings of the two LinkedIn formats tried first (``09 Dec 2024`` and ``12/22/16, 9:55 AM``):
+# every text they match is read by strptime with that format, to the same day.
+_EXPORT_DATE = re.compile(r"(0[1-9]|[12][0-9]|3[01]) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4})")
+_US_STAMP = re.compile(r"(1[0-2]|0[1-9]|[1-9])/(3[01]|[12][0-9]|0[1-9]|[1-9])/([0-9]{2}), "
+                       r"(?:1[0-2]|0[1-9]|[1-9]):[0-5][0-9] (?:AM|PM)")
+
+
+def _common_date(text: str) -> tuple[date, str] | None:
+    """``_parse_date_fmt(text)`` for the two common LinkedIn spellings, without strptime's
+    per-call cost; None for anything else (then strptime decides)."""
+    if match := _EXPORT_DATE.fullmatch(text):
+        day, month, year = match.groups()
+        fmt = _DATE_FORMATS[0]
+        month = _MONTHS[month]
+    elif match := _US_STAMP.fullmatch(text):
+        month, day, year = match.groups()
+        fmt = _DATE_FORMATS[1]
+        year = int(year)
+        year += 2000 if year <= 68 else 1900  # strptime's %y rule
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day)), fmt
+    except ValueError:  # 31 Feb, year 0: strptime rejects it too, and may try other formats
+        return None
+
+
+def _clean_date_text(text: str) -> str:
+    """A date cell as ``_parse_date_fmt`` reads it: single spaces, no trailing `` UTC``, no
+    fraction of a second or zone after a time."""
+    cleaned = " ".join(text.replace("\u202f", " ").split())
+    if cleaned.endswith(" UTC"):
+        cleaned = cleaned[:-4]
+    # ISO time stamps with fractions or a zone ("2024-05-01T10:22:31.000Z", "+00:00").
+    return _TIME_TAIL.sub("", cleaned)
+
+
+_TIME_TAIL = re.compile(r"(?<=\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> list:
+    """The compiled patterns ``datetime.strptime`` uses for ``_DATE_FORMATS``, in order (each
+    followed by end of text, as strptime requires)."""
+    from _strptime import TimeRE
+
+    time_re = TimeRE()
+    return [re.compile(time_re.pattern(fmt) + r"\Z", re.IGNORECASE) for fmt in _DATE_FORMATS]
 
 
 def _urls(series: pd.Series) -> pd.Series:
@@ -215,7 +390,10 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     })
     f["connected_on"], bad_date, formats = _dates(f["date_text"])
     no_name = f["first_name"].isna() & f["last_name"].isna()
-    other = f[["url_text", "email", "company", "position"]].notna().any(axis=1)
+    # Whether a nameless row holds other data (checked on those rows only: they are few).
+    other = pd.Series(False, index=f.index)
+    if no_name.any():
+        other[no_name] = f.loc[no_name, ["url_text", "email", "company", "position"]].notna().any(axis=1)
     hidden = no_name & ~other
     problems = [Problem(int(line), "row has no name; skipped. Add the name or remove the row.")
                 for line in f.loc[no_name & other, "line"]]
@@ -226,10 +404,9 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     date_bad = bad_date & ~no_name & ~short
     problems += [_date_problem(int(line), "Connected On", text, "09 Dec 2024")
                  for line, text in zip(f.loc[date_bad, "line"], f.loc[date_bad, "date_text"])]
-    keep = f[~no_name & ~date_bad & ~short].copy()
-    keep["profile_url"] = _urls(keep["url_text"])
-    emails = {v: identity.normalise_email(v) for v in keep["email"].dropna().unique()}
-    keep["email"] = keep["email"].map(emails)
+    dropped = no_name | date_bad | short
+    keep = f[~dropped] if dropped.any() else f
+    keep = keep.assign(profile_url=_urls(keep["url_text"]), email=_each_distinct(keep["email"], identity.normalise_email))
     layout = _connections_layout(table, table.column_index(), formats)
     return _result(path, "linkedin_connections", layout, keep, content_hash, rows_read,
                    hidden=int(hidden.sum()), problems=problems)

@@ -15,7 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
 
 from relmap import config
 from relmap.model import RejectedFile
@@ -61,7 +64,10 @@ class Table:
     """A delimited text file, decoded, with its header row found.
 
     ``rows`` are the data rows after the header; ``lines`` the 1-based line number
-    of each row in the original file.
+    of each row in the original file. ``frame``, when set, holds the same rows as text
+    columns ``0..n-1`` (read in one vectorised ``pandas.read_csv``; ``rows`` is then a view
+    of it built on demand) and ``short_rows`` the rows that had fewer cells than it is wide
+    (position -> cell count).
     """
 
     name: str
@@ -69,8 +75,10 @@ class Table:
     delimiter: str
     header: list[str]
     header_line: int
-    rows: list[list[str]]
-    lines: list[int]
+    rows: Sequence[list[str]]
+    lines: Sequence[int]
+    frame: pd.DataFrame | None = None
+    short_rows: dict[int, int] = field(default_factory=dict)
 
     def column_index(self) -> dict[str, int]:
         """Header key (``header_key``) -> column position (the first one when names repeat)."""
@@ -316,6 +324,10 @@ class BrokenTable(RejectedFile):
 
 
 def _table(name: str, text: str, encoding: str, delimiter: str, known: bool) -> Table:
+    if known:
+        fast = _fast_table(name, text, encoding, delimiter)
+        if fast is not None:
+            return fast
     try:
         rows, lines = read_records(name, text, delimiter)
     except RejectedFile as exc:
@@ -339,6 +351,136 @@ def known_table(name: str, rows: list[list[str]], encoding: str) -> Table | None
         return None
     header = [c.strip().lstrip("\ufeff") for c in rows[idx]]
     return Table(name, encoding, "", header, idx + 1, rows[idx + 1:], list(range(idx + 2, len(rows) + 2)))
+
+
+class FrameRows(Sequence):
+    """The rows of a ``Table.frame`` as lists of cells, on demand: a row the file gave fewer
+    cells than the frame's width (``short``: position -> cell count) has just those cells."""
+
+    def __init__(self, frame: pd.DataFrame, short: dict[int, int]):
+        self.frame = frame
+        self.short = short
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        rows = self.frame.to_numpy(dtype=object, na_value="").tolist()
+        for k, n in self.short.items():
+            rows[k] = rows[k][:n]
+        return iter(rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        k = range(len(self))[index]
+        row = self.frame.iloc[k].to_numpy(dtype=object, na_value="").tolist()
+        return row[:self.short[k]] if k in self.short else row
+
+
+def _fast_table(name: str, text: str, encoding: str, delimiter: str) -> Table | None:
+    """The table of a known kind read with one ``pandas.read_csv`` after the header (found by
+    content with the csv module, as ``_table`` does), or None when the file has something
+    that reader might see differently from the csv module, or that ``_table`` rejects or
+    repairs (then ``_table`` reads it row by row): a NUL, a record over several lines (a
+    quoted line break, a quote never closed), a row wider than the first, a first row far
+    wider than the header, a one-cell row holding a delimiter (a wrapped row to unwrap), a
+    line longer than the csv module's cell limit, more lines than ``config.MAX_ROWS``.
+    """
+    if "\x00" in text:
+        return None
+    # Records of the head, with the character offset where each physical line ends.
+    ends: list[int] = []
+
+    def head_lines() -> Iterator[str]:
+        offset = 0
+        for line in io.StringIO(text, newline=""):
+            offset += len(line)
+            ends.append(offset)
+            yield line
+
+    reader = csv.reader(head_lines(), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for record in reader:
+            rows.append(record)
+            if _header_kind(record)[0] is not None or len(rows) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        return None
+    idx = _find_header(rows)
+    if idx is None or idx != len(rows) - 1:
+        return None
+    header_end_line = reader.line_num  # physical lines up to the end of the header record
+    if header_end_line != len(rows):  # a quoted line break in the preamble or header
+        return None
+    body = text[ends[-1]:] if ends else ""
+    header = [c.strip().lstrip("\ufeff") for c in rows[idx]]
+    crlf = body.count("\r\n")
+    physical = crlf + (body.count("\r") - crlf) + (body.count("\n") - crlf)
+    if body and not body.endswith(("\n", "\r")):
+        physical += 1
+    if physical > config.MAX_ROWS or _longest_line(body) > csv.field_size_limit():
+        return None
+    first_line = next(io.StringIO(body, newline=""), "")
+    if first_line.count(delimiter) > 2 * len(header) + 10:  # pandas would make a column of each
+        return None
+    if body:
+        try:
+            # Bytes, not text: pandas reads UTF-8 bytes several times faster than a StringIO.
+            frame = pd.read_csv(io.BytesIO(body.encode("utf-8")), encoding="utf-8", sep=delimiter, header=None,
+                                dtype=object, na_filter=False, skip_blank_lines=False, quotechar='"',
+                                doublequote=True, engine="c", index_col=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError):
+            return None
+    else:
+        frame = pd.DataFrame(columns=range(len(header)), dtype=object)
+    frame.columns = range(frame.shape[1])
+    # With skip_blank_lines=False pandas makes one row per line, so equal counts mean no
+    # record spans lines (a quoted line break would join two). tests/test_import_speed.py
+    # checks this reading against the csv module's on random texts.
+    if len(frame) != physical:
+        return None
+    short = _short_rows(frame, body, delimiter)
+    if short is None:
+        return None
+    first = header_end_line + 1
+    return Table(name, encoding, delimiter, header, idx + 1, FrameRows(frame, short),
+                 range(first, first + len(frame)), frame=frame, short_rows=short)
+
+
+def _longest_line(text: str) -> int:
+    """Characters in the longest line of ``text`` (CR, LF or CRLF ends)."""
+    longest = max(map(len, text.split("\n")), default=0)
+    if longest > csv.field_size_limit() and "\r" in text:
+        longest = max(len(part) for line in text.split("\n") for part in line.split("\r"))
+    return longest
+
+
+def _short_rows(frame: pd.DataFrame, body: str, delimiter: str) -> dict[int, int] | None:
+    """Position -> cell count of the rows with fewer cells than the frame is wide (pandas pads
+    them with ""), or None when one of them is a one-cell row holding a delimiter (a wrapped
+    row, or one separated by another delimiter: ``unwrap_quoted_rows`` repairs those)."""
+    if not frame.shape[1]:
+        return {}
+    if frame.shape[1] == 1 and any(d in "".join(frame[0].to_numpy(dtype=object).tolist()) for d in _DELIMITERS):
+        return None  # one-cell rows only, some holding a delimiter
+    last = frame[frame.shape[1] - 1].to_numpy(dtype=object)
+    candidates = [k for k, cell in enumerate(last.tolist()) if cell == ""]
+    if not candidates:
+        return {}
+    lines = io.StringIO(body, newline="").readlines()  # one per row: no record spans lines
+    short: dict[int, int] = {}
+    try:
+        for k in candidates:
+            cells = next(csv.reader([lines[k]], delimiter=delimiter), [])
+            if len(cells) < frame.shape[1]:
+                short[k] = len(cells)
+                if len(cells) == 1 and any(d in cells[0] for d in _DELIMITERS):
+                    return None
+    except csv.Error:
+        return None
+    return short
 
 
 def detect_kind(table: Table) -> str | None:
