@@ -620,10 +620,14 @@ class Store:
                 conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
         return True
 
-    def _repoint_contact_roles(self, conn: Connection, drop_id: int, keep_id: int | None) -> None:
-        """Contact roles naming ``drop_id`` name ``keep_id`` instead (are removed when None)."""
+    def _repoint_contact_roles(self, conn: Connection, drop_id: int, keep_id: int | None,
+                               snapshot_ids: list[int] | None = None) -> None:
+        """Contact roles naming ``drop_id`` name ``keep_id`` instead (are removed when None), on
+        every opportunity or only those of ``snapshot_ids``."""
         query = select(crm_opportunities.c.id, crm_opportunities.c.contact_roles).where(
             crm_opportunities.c.contact_roles.like(f"%{drop_id}%"))
+        if snapshot_ids is not None:
+            query = query.where(crm_opportunities.c.snapshot_id.in_(snapshot_ids))
         for opp_id, raw in conn.execute(query).all():
             roles = json.loads(raw or "[]")
             if any(r.get("person_id") == drop_id for r in roles):
@@ -709,16 +713,7 @@ class Store:
                                (crm_contacts, "person_id"), (referrals, "referrer_id"), (referrals, "referred_id")):
                 conn.execute(table.update().where(table.c[col] == person_id, table.c.snapshot_id.in_(chosen))
                              .values({col: new_id}))
-            query = select(crm_opportunities.c.id, crm_opportunities.c.contact_roles).where(
-                crm_opportunities.c.snapshot_id.in_(chosen), crm_opportunities.c.contact_roles.like(f"%{person_id}%"))
-            for opp_id, raw in conn.execute(query).all():
-                roles = json.loads(raw or "[]")
-                if any(r.get("person_id") == person_id for r in roles):
-                    for r in roles:
-                        if r.get("person_id") == person_id:
-                            r["person_id"] = new_id
-                    conn.execute(crm_opportunities.update().where(crm_opportunities.c.id == opp_id)
-                                 .values(contact_roles=json.dumps(roles)))
+            self._repoint_contact_roles(conn, person_id, new_id, snapshot_ids=chosen)
             conn.execute(identity_reviews.insert().values(
                 entity="person", left_id=person_id, right_id=new_id, confidence=1.0,
                 reason="split by a user", status="kept_apart", snapshot_id=None))
