@@ -135,6 +135,9 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
         # Shared exports sometimes have the name columns cut out: nobody can be stored from them.
         raise RejectedFile(f"{display} looks like a LinkedIn Connections export without its First Name and "
                            "Last Name columns; relmap needs the names, so upload the file as LinkedIn exported it.")
+    if detected is None and (what := sniff.linkedin_unread(table.header)):
+        raise UnknownKind(f"{display} is the LinkedIn export's {what} file, which relmap does not read (it reads "
+                          "Connections, Invitations, messages, Positions and Profile); upload those instead.")
     if detected is None:
         # Not a LinkedIn layout: CRM exports and referrals find their header by their own aliases.
         return _parse_crm_or_referrals(name, data, kind, mapping)

@@ -2,7 +2,9 @@
 
 Members are read in memory (never written to disk, so names like ``../../x`` are
 harmless) and recognised by their header, not their name or folder depth. Members that
-are not a known kind (``UnknownKind``: Skills.csv, photos, empty files) are skipped silently;
+are not a known kind (``UnknownKind``: Skills.csv, photos, empty files, LinkedIn files such as
+Recommendations_Received.csv whose names are not the member's network) are skipped silently; in a
+LinkedIn export, so are tables read as CRM files that no CRM vendor's header marks;
 a member that is a known kind but fails (missing columns, damaged or encrypted) becomes a
 ``ParsedFile`` with ``rejection`` set, so the import lists it as rejected with the reason
 while the good members import. Each member becomes its own ``ParsedFile``
@@ -209,6 +211,10 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         raise RejectedFile(f"{display} holds no file relmap knows (looked for Connections, Invitations, "
                            "messages, Positions, Profile and CRM exports by their headers); "
                            "upload the LinkedIn data export zip or the CSV files themselves.")
+    if any(p.kind.startswith("linkedin_") for p in parsed):
+        # A LinkedIn export: its other files (and any LinkedIn adds later) are no CRM export, even
+        # when a header reads like one; a CRM vendor's own export beside them is still read.
+        parsed = [p for p in parsed if p.kind.startswith("linkedin_") or p.kind == "referrals" or p.layout != "mapped"]
     parsed.sort(key=lambda p: p.kind != "linkedin_profile")
     return parsed + failed
 

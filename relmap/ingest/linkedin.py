@@ -199,36 +199,61 @@ def _none(series: pd.Series) -> pd.Series:
 _NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?:[ ,]+\d{1,2}:\d{2}.*)?$")
 
 
-def _dayfirst(text: str) -> tuple[date | None, str | None]:
-    """A numeric date read day first (``25/11/2021``), as European spreadsheets write them."""
-    m = _NUMERIC.match(" ".join(text.split()))
-    if not m:
+def _numeric_date(text: str, dayfirst: bool) -> tuple[date | None, str | None]:
+    """A numeric date read day first (``25/11/2021``, ``9-12-2024``), as European spreadsheets
+    write them, or month first (``11-25-2021``). LinkedIn's own ``12/22/16, 9:55 AM`` is always
+    month first: only US settings write a 12-hour clock."""
+    cleaned = " ".join(text.split())
+    m = _NUMERIC.match(cleaned)
+    if not m or _CLOCK_12H.search(cleaned):
         return _parse_date_fmt(text)
     year = int(m.group(4))
     year = year if year >= 100 else 2000 + year if year < 70 else 1900 + year
+    first, second = int(m.group(1)), int(m.group(3))
+    day, month = (first, second) if dayfirst else (second, first)
     try:
-        return date(year, int(m.group(3)), int(m.group(1))), "%d/%m/%Y"
+        return date(year, month, day), "%d/%m/%Y" if dayfirst else "%m/%d/%Y"
     except ValueError:
         return None, None
 
 
-def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
+_CLOCK_12H = re.compile(r"\d:\d\d(:\d\d)?\s*[AP]\.?M\.?$", re.IGNORECASE)
+
+
+def _dates(series: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series, set[str]]:
     """Parse a text column of dates: (dates or None, True where text was unreadable, formats used).
 
     Numeric dates are month first (LinkedIn's and US Excel's ``12/22/16``) unless one value of the
-    column can only be day first (``25/11/2021``): then the whole column is read day first.
+    column can only be day first (``25/11/2021``), or none decides and ``dayfirst`` says so (a
+    ``;``-separated re-save: European Excel) or every one is written with ``-`` or ``.`` (as
+    Dutch and German Excel write ``9-12-2024``, ``09.12.2024``; US settings write ``/``): then the
+    whole column is read day first. LinkedIn's ``12/22/16, 9:55 AM`` stays month first.
     """
     values = series.dropna().unique().tolist()
-    numeric = [m for v in values if (m := _NUMERIC.match(" ".join(str(v).split())))]
+    numeric = [m for v in values if (m := _NUMERIC.match(text := " ".join(str(v).split())))
+               and not _CLOCK_12H.search(text)]
     if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
-        parsed = {v: _dayfirst(v) for v in values}
+        dayfirst = True
+    elif any(int(m.group(3)) > 12 for m in numeric):
+        dayfirst = False
+    elif numeric and all(m.group(2) in ".-" for m in numeric):
+        dayfirst = True
+    if numeric and dayfirst:
+        parsed = {v: _numeric_date(v, True) for v in values}
     else:
         parsed = _parse_dates(values)
+        # Month-first dates written with "-" (12-25-2021): no strptime format of the list reads them.
+        parsed.update({v: _numeric_date(v, False) for v, (d, _) in parsed.items() if d is None})
     dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
     dates = dates.where(dates.notna(), None)
     bad = series.notna() & dates.isna()
     formats = {fmt for _, fmt in parsed.values() if fmt}
     return dates, bad, formats
+
+
+def _european(table: Table) -> bool:
+    """A file separated by ``;``: saved by a European Excel, whose numeric dates are day first."""
+    return table.delimiter == ";"
 
 
 def _parse_dates(values: list[str]) -> dict[str, tuple[date | None, str | None]]:
@@ -388,7 +413,7 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
         "position": _column(raw, table, "position", "current position", "job title"),
         "date_text": _column(raw, table, "connected on"),
     })
-    f["connected_on"], bad_date, formats = _dates(f["date_text"])
+    f["connected_on"], bad_date, formats = _dates(f["date_text"], _european(table))
     no_name = f["first_name"].isna() & f["last_name"].isna()
     # Whether a nameless row holds other data (checked on those rows only: they are few).
     other = pd.Series(False, index=f.index)
@@ -425,7 +450,7 @@ def parse_invitations(path: str, table: Table, content_hash: str, mapping: dict 
     url = _column(raw, table, "inviterprofileurl").where(incoming, _column(raw, table, "inviteeprofileurl"))
     f["counterpart_profile_url"] = _urls(url)
     f["date_text"] = _column(raw, table, "sent at")
-    f["sent_on"], bad, formats = _dates(f["date_text"])
+    f["sent_on"], bad, formats = _dates(f["date_text"], _european(table))
     problems = [_date_problem(int(line), "Sent At", text, "11/3/24, 4:12 PM")
                 for line, text in zip(f.loc[bad, "line"], f.loc[bad, "date_text"])]
     nameless = f["counterpart_name"].isna() & f["counterpart_profile_url"].isna() & ~bad
@@ -458,7 +483,7 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
         "to_urls": _none(_column(raw, table, "recipient profile urls")),
         "date_text": _column(raw, table, "date"),
     })
-    f["touch"], bad, _ = _dates(f["date_text"])
+    f["touch"], bad, _ = _dates(f["date_text"], _european(table))
     problems = [_date_problem(int(line), "DATE", text, "2024-05-01 10:22:31 UTC")
                 for line, text in zip(f.loc[bad, "line"], f.loc[bad, "date_text"])]
     f = f[~bad]

@@ -35,6 +35,37 @@ KIND_MARKERS: dict[str, list[frozenset[str]]] = {
     "linkedin_profile": [frozenset({"firstname", "lastname", "headline"})],
 }
 
+#: Files of the LinkedIn data export that relmap does not read, by their header (header keys):
+#: ``(what, markers, exact)``. They hold names and companies that are not the member's network (a
+#: recommendation's author, an imported address book, a volunteering role), so they must not be
+#: read as CRM contacts or accounts. ``exact``: the header is these columns and no others.
+LINKEDIN_UNREAD: list[tuple[str, frozenset[str], bool]] = [
+    ("imported address book (Contacts.csv)",
+     frozenset({"source", "firstname", "lastname", "companies", "emails", "phonenumbers"}), False),
+    ("recommendations", frozenset({"firstname", "lastname", "company", "jobtitle", "text", "creationdate",
+                                   "status"}), False),
+    ("volunteering", frozenset({"companyname", "role", "cause", "startedon"}), False),
+    ("job applications", frozenset({"applicationdate", "companyname", "jobtitle", "joburl"}), False),
+    ("saved jobs", frozenset({"saveddate", "joburl", "jobtitle", "companyname"}), False),
+    ("job seeker preferences", frozenset({"locations", "industries", "jobtitles", "opentorecruiters"}), False),
+    ("followed members (Member_Follows.csv)", frozenset({"date", "fullname", "status"}), True),
+]
+
+
+def linkedin_unread(header: list[str]) -> str | None:
+    """What a LinkedIn export file that relmap does not read holds (``"recommendations"``), from
+    its header; None for any other header.
+
+    >>> linkedin_unread(["Date", "FullName", "Status"]), linkedin_unread(["Date", "Full Name", "Status", "Email"])
+    ('followed members (Member_Follows.csv)', None)
+    """
+    keys = {header_key(c) for c in header[:1000]} - {""}
+    for what, markers, exact in LINKEDIN_UNREAD:
+        if markers <= keys and (not exact or keys == markers):
+            return what
+    return None
+
+
 #: How many lines may precede the header (preambles are 3 lines; Excel may add a few).
 HEADER_SEARCH_ROWS = 50
 
