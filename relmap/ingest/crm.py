@@ -34,56 +34,61 @@ CRM_KINDS = ("crm_accounts", "crm_contacts", "crm_opportunities")
 ALIASES: dict[str, dict[str, list[str]]] = {
     "crm_accounts": {
         "external_id": ["id", "accountid", "recordid", "companyid", "externalid", "zohoaccountid", "hubspotcompanyid",
-                        "organizationid"],
+                        "organizationid", "apolloaccountid", "itemid"],
         "name": ["accountname", "companyname", "name", "account", "company", "organization", "organisation",
                  "organizationname", "customer", "customername", "displayname", "leadname", "nomducompte",
                  "nombredelacuenta", "firmenname", "unternehmensname", "nomdelentreprise", "nombredelaempresa",
                  "bedrijfsnaam", "accountnaam", "nomedaconta", "firma", "unternehmen", "societe", "entreprise",
-                 "empresa", "bedrijf"],
-        "domain": ["companydomainname", "website", "domain", "companydomain", "websiteurl", "web", "url",
+                 "empresa", "bedrijf", "companynameforemails"],
+        "domain": ["companydomainname", "website", "domain", "domains", "companydomain", "websiteurl", "web", "url",
                    "emaildomain", "companywebsite", "siteweb", "sitioweb", "webseite"],
         "status": ["type", "accounttype", "status", "accountstatus", "customerstatus", "lifecyclestage",
                    "relationship", "companytype", "relationshiptype", "statuslabel", "contacttype", "typ",
-                   "accounttyp", "lebenszyklusphase", "typedecompte", "tipodecuenta"],
+                   "accounttyp", "lebenszyklusphase", "typedecompte", "tipodecuenta", "accountstage"],
         "owner": ["accountowner", "companyowner", "owner", "ownername", "ownerid", "accountmanager", "ownedby",
-                  "organizationowner", "assignedto", "salesrep", "salesperson", "accountinhaber",
+                  "organizationowner", "assignedto", "salesrep", "salesperson", "salesowner", "owners", "accountinhaber",
                   "proprietaireducompte", "propietariodelacuenta", "accounteigenaar", "unternehmensinhaber"],
         "arr": ["arr", "annualrecurringrevenue", "contractvalue", "acv", "annualcontractvalue"],
         "renewal_date": ["renewaldate", "nextrenewaldate", "contractenddate", "contractrenewaldate", "renewal"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
-                          "lastengagementdate", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
+                          "lastengagementdate", "lastinteraction", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
     "crm_contacts": {
-        "external_id": ["id", "contactid", "recordid", "externalid", "personid"],
+        "external_id": ["id", "contactid", "recordid", "externalid", "personid", "apollocontactid", "itemid"],
         "first_name": ["firstname", "first", "givenname", "prenom", "vorname", "nombre", "voornaam", "nome"],
         "last_name": ["lastname", "last", "surname", "familyname", "nom", "nachname", "apellido", "apellidos",
                       "achternaam", "sobrenome"],
         "full_name": ["fullname", "contactname", "name", "contact", "personname"],
         "email": ["email", "emailaddress", "workemail", "businessemail", "email1", "primaryemail", "emailwork",
+                  "primaryemailaddress", "emailaddresses", "emails",
                   "emailadresse", "adresseemail", "correoelectronico", "courriel", "emailadres"],
         "title": ["title", "jobtitle", "position", "titel", "poste", "cargo", "functie", "fonction",
                   "berufsbezeichnung", "jobtitel", "positiontitel"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
                          "organisation", "organizationname", "parentcustomer", "leadname", "associatedcompanyname",
                          "nomducompte", "nombredelacuenta", "firmenname", "unternehmensname", "firma", "unternehmen",
-                         "societe", "entreprise", "empresa", "bedrijf", "bedrijfsnaam"],
+                         "societe", "entreprise", "empresa", "bedrijf", "bedrijfsnaam", "companyaccount",
+                         "companynameforemails", "accounts", "organizations", "companies"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
-                                "hubspotcompanyid", "parentcustomerid"],
+                                "hubspotcompanyid", "parentcustomerid", "primaryassociatedcompanyid",
+                                "accountnameid", "apolloaccountid"],
         "role": ["contactrole", "role", "buyingrole", "opportunityrole", "persona"],
         "owner": ["contactowner", "owner", "ownername", "ownerid", "leadowner", "ownedby", "personowner",
-                  "assignedto", "salesrep", "salesperson", "kontaktinhaber", "proprietaireducontact",
+                  "assignedto", "salesrep", "salesperson", "salesowner", "owners", "kontaktinhaber", "proprietaireducontact",
                   "propietariodelcontacto", "contacteigenaar"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
-                          "lastengagementdate", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
+                          "lastengagementdate", "lastinteraction", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
     "crm_opportunities": {
-        "external_id": ["id", "opportunityid", "recordid", "dealid"],
+        "external_id": ["id", "opportunityid", "recordid", "dealid", "itemid"],
         "name": ["opportunityname", "dealname", "name", "opportunity", "deal", "title", "topic", "nomdelopportunite",
                  "nombredelaoportunidad", "opportunitynaam", "nomedaoportunidade"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
                          "organisation", "potentialcustomer", "customer", "leadname", "associatedcompanyname",
-                         "nomducompte", "nombredelacuenta", "accountnaam", "nomedaconta", "firma", "unternehmen"],
-        "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid"],
+                         "nomducompte", "nombredelacuenta", "accountnaam", "nomedaconta", "firma", "unternehmen",
+                         "companyaccount", "accounts", "organizations", "companies"],
+        "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
+                                "primaryassociatedcompanyid", "accountnameid"],
         "stage": ["stage", "stagename", "dealstage", "opportunitystage", "salesstage", "pipelinephase", "statuslabel",
                   "phase", "etape", "etapa", "fase", "verkaufsphase"],
         "status": ["status", "dealstatus", "opportunitystatus", "statustype"],
@@ -98,7 +103,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "contact_roles": ["contactroles", "contacts", "associatedcontacts", "associatedcontact", "primarycontact",
                           "contact", "contactrole", "contactperson", "contactname"],
         "owner": ["opportunityowner", "dealowner", "owner", "ownername", "ownerid", "ownedby", "username",
-                  "assignedto", "salesrep", "salesperson", "opportunityinhaber", "proprietairedelopportunite",
+                  "assignedto", "salesrep", "salesperson", "salesowner", "owners", "opportunityinhaber", "proprietairedelopportunite",
                   "propietariodelaoportunidad", "opportunityeigenaar"],
     },
 }
@@ -140,6 +145,12 @@ _KIND_MARKERS = (
                       "companyowner", "accountid", "arr", "displayname", "nomducompte", "nombredelacuenta",
                       "firmenname", "unternehmensname", "accountinhaber"}),
 )
+
+# Opportunity markers that a contacts list may carry too (Apollo's prospecting "Stage"): they
+# name an opportunities file only when no column names a person.
+_WEAK_OPPORTUNITY_MARKERS = {"stage", "phase", "etape", "etapa"}
+_PERSON_MARKERS = {"firstname", "lastname", "fullname", "contactname", "vorname", "nachname", "prenom", "apellido",
+                   "apellidos", "voornaam", "achternaam"}
 
 # Words naming a record type in "Entity - Field" headers (Pipedrive "Deal - Title", "Person - Email"),
 # "Field - Entity" headers (HubSpot joined exports "Record ID - Contact") and Dynamics 365's
@@ -504,10 +515,17 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
     'crm_contacts'
     >>> detect_kind(["Id", "ParentId", "Name", "Body"]) is None  # a Salesforce Attachment.csv
     True
+    >>> detect_kind(["First Name", "Last Name", "Company", "Email", "Stage"])  # an Apollo people export
+    'crm_contacts'
+    >>> detect_kind(["Title", "Value", "Stage", "Organization", "Contact person"])
+    'crm_opportunities'
     """
     normed = {norm_header(c) for c in header}
     for kind, markers in _KIND_MARKERS:
-        if normed & markers:
+        found = normed & markers
+        if kind == "crm_opportunities" and found <= _WEAK_OPPORTUNITY_MARKERS and normed & _PERSON_MARKERS:
+            continue  # a people list with a prospecting stage (Apollo): contacts
+        if found:
             return kind
     entities = [e for e in map(_entity_of, header) if e]
     if entities:
@@ -840,13 +858,18 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
     group_values: dict[str, str] = {}
     carry: dict[int, str] = {}
     grouped = any(_is_report_row(row) for row in table.rows)
+    # A board exported by group (monday.com) repeats the header under each group's title: a row
+    # whose only cell is the first one, just above the header again, is that title, not a record.
+    repeats = {i for i, row in enumerate(table.rows) if row and row[0].strip().lstrip("\ufeff").lower() == header_first
+               and [norm_header(c) for c in row[:len(header_keys_row)]] == header_keys_row}
+    titles = {i - 1 for i in repeats if i and _only_first_cell(table.rows[i - 1])}
     problems: list[Problem] = []
     kept: list[tuple[int, dict]] = []
     rows_read = 0
-    for row, line in zip(table.rows, table.lines):
+    for n, (row, line) in enumerate(zip(table.rows, table.lines)):
         cells = [c.strip() for c in row]
         filled = [c for c in cells if c]
-        if not filled:
+        if not filled or n in titles:
             continue
         first = filled[0].strip('"')
         if _FOOTER.match(first):
@@ -922,6 +945,30 @@ def first_of(text: object) -> str | None:
     return identity.clean_text(re.sub(r"\s*\(\d{3,}\)$", "", head)) if head else None
 
 
+_EMAIL_IN_TEXT = re.compile(r"[^@\s<>;,\"'()\[\]]+@[^@\s<>;,\"'()\[\]]+\.[^@\s<>;,\"'()\[\]]+")
+
+
+def first_email(text: object) -> str | None:
+    """The email address of a cell, or the first of several (Attio's "Email addresses",
+    Freshsales' "Emails", ``Ama Boateng <ama@x.example>``).
+
+    >>> first_email("ama@x.example; ama.b@y.example"), first_email("Ama <Ama@X.example>"), first_email("n/a")
+    ('ama@x.example', 'ama@x.example', None)
+    """
+    if (email := identity.normalise_email(text)) is not None:
+        return email
+    found = _EMAIL_IN_TEXT.search(identity.clean_text(text) or "")
+    return identity.normalise_email(found.group(0)) if found else None
+
+
+def first_domain(text: object) -> str | None:
+    """The domain of a website cell, or the first of several (Attio's "Domains": ``a.example, b.example``)."""
+    if (domain := identity.normalise_domain(text)) is not None:
+        return domain
+    return next((d for part in re.split(r"[,;\s]+", identity.clean_text(text) or "")
+                 if (d := identity.normalise_domain(part))), None)
+
+
 def _opportunity_status(text: object) -> tuple[bool | None, bool | None]:
     """(won, closed) from a status or stage cell: Pipedrive's ``won``/``lost``/``open``, Dynamics'
     ``Won``, or a stage in another language (``Abgeschlossen und gewonnen``, ``Fermée perdue``)."""
@@ -936,6 +983,11 @@ def _opportunity_status(text: object) -> tuple[bool | None, bool | None]:
     if re.search(r"\b(open|active|in progress)\b", key):
         return False, False
     return None, None
+
+
+def _only_first_cell(row: list[str]) -> bool:
+    """True for a row whose first cell is its only filled one."""
+    return bool(row) and bool(row[0].strip()) and not any(c.strip() for c in row[1:])
 
 
 def _is_report_row(row: list[str]) -> bool:
@@ -955,13 +1007,13 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
         if not r.get("name"):
             problems.append(Problem(line, "row has no account name; skipped"))
             return None
-        rec.update(name=r["name"], domain=identity.normalise_domain(r.get("domain")),
+        rec.update(name=r["name"], domain=first_domain(r.get("domain")),
                    status=normalise_status(r.get("status")))
     elif kind == "crm_contacts":
         first, last = r.get("first_name"), r.get("last_name")
         if not first and not last:
             first, last = split_name(r.get("full_name"))
-        email = identity.normalise_email(r.get("email"))
+        email = first_email(r.get("email"))
         # Some CRMs copy the email address into a name field when a contact has no name.
         if first and identity.normalise_email(first):
             email, first = email or identity.normalise_email(first), None
@@ -998,18 +1050,20 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
 
 
 def guess_vendor(header: list[str]) -> str:
-    """Which CRM wrote a header: salesforce-export, salesforce, hubspot, zoho, pipedrive, dynamics,
-    close, copper or mapped.
+    """Which CRM wrote a header: salesforce-export, salesforce, hubspot, zoho, apollo, pipedrive,
+    dynamics, close, copper, monday or mapped.
 
     >>> guess_vendor(["Deal - ID", "Deal - Title"]), guess_vendor(["(Do Not Modify) Contact", "Full Name"])
     ('pipedrive', 'dynamics')
     """
     normed = [norm_header(h) for h in header]
     text = [str(h or "").strip().lower() for h in header]
+    if any(h.startswith("zcrm") for h in header) or {"createdtime", "lastactivitytime", "modifiedtime"} & set(normed):
+        return "zoho"  # before HubSpot: Zoho's first column is "Record Id" too
     if normed and normed[0].startswith("recordid"):
         return "hubspot"
-    if any(h.startswith("zcrm") for h in header) or {"createdtime", "lastactivitytime"} & set(normed):
-        return "zoho"
+    if {"apollocontactid", "apolloaccountid", "companynameforemails"} & set(normed):
+        return "apollo"
     if any(t.startswith("(do not modify)") for t in text):
         return "dynamics"
     if any(re.match(r"^(deal|person|organization|organisation) [-\u2013] ", t) for t in text) or "contactperson" in normed:
@@ -1018,9 +1072,12 @@ def guess_vendor(header: list[str]) -> str:
         return "close"
     if "ownedby" in normed:
         return "copper"
+    if {"subitems", "itemidautogenerated"} & set(normed):
+        return "monday"
     if {"accountid", "stagename", "firstname", "iswon", "ownerid"} & set(normed) and \
             any(h in ("Id", "AccountId", "FirstName", "StageName", "OwnerId") for h in header):
         return "salesforce-export"
-    if {"accountname", "opportunityname", "accountowner", "contactrole", "opportunityowner"} & set(normed):
+    if {"accountname", "opportunityname", "accountowner", "contactrole", "opportunityowner", "companyaccount",
+            "leadowner", "contactowner"} & set(normed):
         return "salesforce"
     return "mapped"
