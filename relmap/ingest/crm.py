@@ -369,7 +369,9 @@ def first_row(name: str, data: bytes) -> list[str]:
 
 
 # Referral headers (relmap.ingest.referrals) count too, so one reader serves both.
-_REFERRAL_HEADERS = {"referrer", "referred", "referredby", "introducer", "introducedby", "referee"}
+_REFERRAL_HEADERS = {"referrer", "referred", "referredby", "introducer", "introducedby", "referee", "referrername",
+                     "referredbyname", "introducername", "referreremail", "referredname", "refereename",
+                     "referralname", "referredemail", "refereeemail"}
 
 
 _KNOWN_HEADERS = {alias for fields in ALIASES.values() for aliases in fields.values() for alias in aliases} \

@@ -18,18 +18,23 @@ from relmap.ingest.sniff import Table
 from relmap.model import PARSED_COLUMNS, MappingNeeded, ParsedFile, Problem
 
 ALIASES: dict[str, list[str]] = {
-    "referrer": ["referrer", "referredby", "introducer", "introducedby", "referrername", "source", "from"],
-    "referred": ["referred", "referee", "referredperson", "introduced", "introducedto", "referredname", "to",
-                 "contact"],
-    "company": ["company", "account", "accountname", "companyname", "organization", "organisation"],
-    "referred_on": ["date", "referredon", "referraldate", "introducedon", "when"],
+    "referrer": ["referrer", "referredby", "introducer", "introducedby", "referrername", "referredbyname",
+                 "introducername", "source", "from", "referreremail", "referredbyemail"],
+    "referred": ["referred", "referee", "referredperson", "introduced", "introducedto", "referredname",
+                 "refereename", "referral", "referralname", "referreduser", "referredcontact", "referredlead", "to",
+                 "contact", "referredemail", "refereeemail", "referralemail"],
+    "company": ["company", "account", "accountname", "companyname", "organization", "organisation",
+                "referredcompany", "refereecompany", "referralcompany"],
+    "referred_on": ["date", "referredon", "referraldate", "introducedon", "when", "referredat", "datereferred",
+                    "introductiondate", "createdat"],
     "note": ["note", "notes", "comment", "comments", "context", "description"],
 }
 
 _IGNORE = {"", "ignore", "skip", "none", "-"}
 
 #: Headers that make a table a referrals file on their own.
-MARKERS = {"referrer", "referredby", "introducer", "introducedby"}
+MARKERS = {"referrer", "referredby", "introducer", "introducedby", "referrername", "referredbyname", "introducername",
+           "referreremail"}
 
 
 def looks_like_referrals(header: list[str]) -> bool:
@@ -79,9 +84,16 @@ def parse(path: str, table: Table, content_hash: str, mapping: dict[str, str] | 
             raise MappingNeeded(f"{table.name}: no column holds the {needed}; say which one does with "
                                f"--map \"Column={needed}\".")
 
+    # A referral program's export names each party twice ("Referrer Name", "Referrer Email"): an
+    # empty name cell falls back to the party's other column.
+    spare = {f: [i for a in ALIASES[f] for i, h in enumerate(table.header) if norm_header(h) == a
+                 and i not in cols.values()] for f in ("referrer", "referred")}
+
     def cell(row: list[str], field_name: str) -> str | None:
-        i = cols.get(field_name)
-        return identity.clean_text(row[i]) if i is not None and i < len(row) else None
+        for i in [cols.get(field_name), *spare.get(field_name, [])]:
+            if i is not None and i < len(row) and (value := identity.clean_text(row[i])):
+                return value
+        return None
 
     problems: list[Problem] = []
     kept = []
