@@ -965,10 +965,10 @@ def first_email(text: object) -> str | None:
 
 def first_domain(text: object) -> str | None:
     """The domain of a website cell, or the first of several (Attio's "Domains": ``a.example, b.example``)."""
-    if (domain := identity.normalise_domain(text)) is not None:
-        return domain
-    return next((d for part in re.split(r"[,;\s]+", identity.clean_text(text) or "")
-                 if (d := identity.normalise_domain(part))), None)
+    raw = identity.clean_text(text) or ""
+    if not re.search(r"[,;]\s*\S", raw):
+        return identity.normalise_domain(raw)
+    return next((d for part in re.split(r"[,;\s]+", raw) if (d := identity.normalise_domain(part))), None)
 
 
 def _opportunity_status(text: object) -> tuple[bool | None, bool | None]:

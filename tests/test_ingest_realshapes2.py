@@ -1,0 +1,333 @@
+"""More shapes of real exports (second sweep): the whole LinkedIn "Complete" archive with its
+other files, Dutch and French Excel re-saves of Connections.csv, Apollo, Salesforce leads, Zoho
+with lookup ids, HubSpot's primary company id, monday.com boards exported by group and referral
+program exports.
+
+Every fixture under ``tests/fixtures/realshapes2`` is a synthetic look-alike (invented people and
+companies) of a real public file's shape; each test pins exact counts and the values read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+
+from relmap.ingest import crm, parse_bytes, sniff
+from relmap.model import UnknownKind
+from tests.conftest import FIXTURES
+
+SHAPES = FIXTURES / "realshapes2"
+
+
+def _parse(name: str, data: bytes | None = None):
+    [parsed] = parse_bytes(name, (SHAPES / name).read_bytes() if data is None else data)
+    return parsed
+
+
+def _records(parsed, *columns: str) -> list[tuple]:
+    return [tuple(row) for row in parsed.frame[list(columns)].itertuples(index=False)]
+
+
+# --- the LinkedIn "Complete" archive -------------------------------------------------------------
+
+_NOTES = 'Notes:\n"When exporting your connection data, you may notice that some of the email addresses are missing."\n\n'
+# Each member's header is the real one; the rows are invented.
+_COMPLETE_EXPORT = {
+    "Connections.csv": _NOTES + "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    "Amara,Okoye,https://www.linkedin.com/in/amara-okoye-fake,,Brightwell,Engineer,09 Dec 2024\n"
+    'Lars,Holm,https://www.linkedin.com/in/lars-holm-fake,lars@nordvik.example,"Nordvik, Inc.",Manager,01 Nov 2024\n'
+    ",,,,,,20 Oct 2024\n",
+    "Profile.csv": "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,"
+    "Geo Location,Twitter Handles,Websites,Instant Messengers\nDana,Rep,,,,Account Executive at OurCo,,Software,,"
+    '"Denver, Colorado",,,\n',
+    "Positions.csv": "Company Name,Title,Description,Location,Started On,Finished On\n"
+    "OurCo,Account Executive,,Denver,Jan 2022,\nOldCo,SDR,,Denver,Jun 2018,Dec 2021\n",
+    "Invitations.csv": "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n"
+    'Dana Rep,Priya Raman,"11/3/24, 4:12 PM",,OUTGOING,https://www.linkedin.com/in/dana-rep-fake,'
+    "https://www.linkedin.com/in/priya-raman-fake\n",
+    "messages.csv": "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,"
+    "CONTENT,FOLDER,ATTACHMENTS,IS MESSAGE DRAFT\n"
+    "2-abc,,Lars Holm,https://www.linkedin.com/in/lars-holm-fake,Dana Rep,https://www.linkedin.com/in/dana-rep-fake,"
+    "2024-12-01 10:22:31 UTC,,SECRET hello,INBOX,,No\n"
+    "2-abc,,Dana Rep,https://www.linkedin.com/in/dana-rep-fake,Lars Holm,https://www.linkedin.com/in/lars-holm-fake,"
+    "2024-12-02 10:22:31 UTC,,SECRET hi,INBOX,,No\n",
+    # The member's imported address book, recommendations, follows, volunteering, jobs: not the network.
+    "Contacts.csv": "Source,FirstName,LastName,Companies,Title,Emails,PhoneNumbers,CreatedAt,Addresses,Sites,"
+    "InstantMessageHandles,FullName,Birthday,Location,BookmarkedAt,Profiles\n"
+    'GOOGLE_CONTACTS,Sam,Orbit,Orbit Ltd,eng,sam@orbit.example,,"8/1/19, 10:00 AM",,,,Sam Orbit,,,,\n',
+    "Recommendations_Received.csv": "First Name,Last Name,Company,Job Title,Text,Creation Date,Status\n"
+    'Pat,Reviewer,ACME,Manager,Great.,"07/21/09, 12:11 PM",VISIBLE\n',
+    "Recommendations_Given.csv": "First Name,Last Name,Company,Job Title,Text,Creation Date,Status\n"
+    'Riley,Peer,Globex,Engineer,Sharp.,"04/10/23, 10:00 AM",VISIBLE\n',
+    "Member_Follows.csv": "Date,FullName,Status\n2023-01-01,Famous Person,Active\n",
+    "Volunteering.csv": "Company Name,Role,Cause,Started On,Finished On,Description\n"
+    "Food Bank,Driver,Hunger relief,Jun 2019,,Weekly deliveries\n",
+    "Jobs/Job Applications.csv": "Application Date,Contact Email,Contact Phone Number,Company Name,Job Title,"
+    'Job Url,Resume Name,Question And Answers\n"1/5/24, 10:00 AM",dana@ourco.example,,Initech,AE,'
+    "https://jobs.example/1,cv.pdf,\n",
+    "Jobs/Saved Jobs.csv": 'Saved Date,Job Url,Job Title,Company Name\n"1/5/24, 10:00 AM",https://jobs.example/1,AE,'
+    "Initech\n",
+    "Endorsement_Received_Info.csv": "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,"
+    "Endorser Public Url,Endorsement Status\n2021/10/01 10:00:00 UTC,Sales,Ana,Silva,"
+    "www.linkedin.com/in/ana-silva-fake,ACCEPTED\n",
+    "Company Follows.csv": "Organization,Followed On\nGlobex,Thu Jan 05 10:00:00 UTC 2023\n",
+    "Education.csv": "School Name,Start Date,End Date,Notes,Degree Name,Activities\nState University,2010,2014,,BSc,\n",
+    "Certifications.csv": "Name,Url,Authority,Started On,Finished On,License Number\n"
+    "Cert,https://cert.example,Authority,Jan 2020,,123\n",
+    "Email Addresses.csv": "Email Address,Confirmed,Primary,Updated On\ndana@ourco.example,Yes,Yes,1/1/20 10:00 AM\n",
+    "Skills.csv": "Name\nNegotiation\n",
+    # A file LinkedIn may add one day that reads like a contacts list: no CRM vendor's header.
+    "Future_Feature.csv": "First Name,Last Name,Company,Noted On\nZed,Future,Nowhere Inc,2026-01-01\n",
+}
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_complete_archive_reads_only_the_network_files():
+    parsed = parse_bytes("Complete_LinkedInDataExport_12-05-2024.zip", _zip(_COMPLETE_EXPORT))
+    summary = [(p.path.split("/", 1)[1], p.kind, p.rows_read, len(p.frame), p.rejection) for p in parsed]
+    assert summary == [
+        ("Profile.csv", "linkedin_profile", 1, 1, None),
+        ("Connections.csv", "linkedin_connections", 3, 2, None),
+        ("Positions.csv", "linkedin_positions", 2, 2, None),
+        ("Invitations.csv", "linkedin_invitations", 1, 1, None),
+        ("messages.csv", "linkedin_messages", 2, 1, None),
+    ]
+    assert parsed[0].owner_hint == "Dana Rep"
+    assert [p.as_of_hint for p in parsed] == [date(2024, 12, 5)] * 5
+    assert "SECRET" not in parsed[4].frame.to_csv()
+
+
+def test_complete_archive_beside_a_crm_export_keeps_the_crm_file():
+    files = dict(_COMPLETE_EXPORT)
+    files["crm/Opportunities.csv"] = (SHAPES / "zoho_deals.csv").read_text()
+    parsed = parse_bytes("Complete_LinkedInDataExport_12-05-2024.zip", _zip(files))
+    assert [(p.path.rsplit("/", 1)[1], p.kind, p.layout, len(p.frame)) for p in parsed][-1] == \
+        ("Opportunities.csv", "crm_opportunities", "zoho", 3)
+
+
+@pytest.mark.parametrize("member, what", [
+    ("Contacts.csv", "imported address book"), ("Recommendations_Received.csv", "recommendations"),
+    ("Member_Follows.csv", "followed members"), ("Volunteering.csv", "volunteering"),
+    ("Jobs/Job Applications.csv", "job applications"), ("Jobs/Saved Jobs.csv", "saved jobs"),
+])
+def test_linkedin_files_relmap_does_not_read_are_named_on_their_own(member, what):
+    name = member.rsplit("/", 1)[-1]
+    with pytest.raises(UnknownKind) as info:
+        parse_bytes(name, _COMPLETE_EXPORT[member].encode())
+    assert name in str(info.value) and what in str(info.value) and "Connections" in str(info.value)
+
+
+def test_a_crm_list_that_only_resembles_member_follows_is_still_read():
+    assert sniff.linkedin_unread(["Date", "FullName", "Status", "Email"]) is None
+    [parsed] = parse_bytes("leads.csv", b"Date,FullName,Status,Email\n2024-01-02,Ada Fake,Open,ada@fake.example\n")
+    assert (parsed.kind, _records(parsed, "first_name", "last_name", "email")) == \
+        ("crm_contacts", [("Ada", "Fake", "ada@fake.example")])
+
+
+# --- Connections.csv re-saved by European spreadsheets ---------------------------------------------
+
+
+def test_dutch_excel_resave_with_dash_dates_read_day_first():
+    # Dutch Excel writes 9-12-2024; no value above 12 proves the order, the separator does.
+    parsed = _parse("connections_dutch_excel.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.hidden_rows, parsed.problems) == \
+        ("linkedin_connections", "2023+ excel-resave", 4, 1, [])
+    assert _records(parsed, "line", "first_name", "company", "connected_on") == [
+        (5, "Femke", "Tulpvaart BV", date(2024, 12, 9)), (6, "Joris", "Molen & Co", date(2021, 2, 1)),
+        (8, "Sanne", "Dijkstra Logistiek", date(2024, 3, 12))]
+
+
+def test_french_semicolon_resave_reads_slash_dates_day_first_but_linkedin_stamps_month_first():
+    parsed = _parse("connections_fr_excel_ambiguous.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.hidden_rows, parsed.problems) == \
+        ("linkedin_connections", "2023+ excel-resave", 3, 0, [])
+    assert _records(parsed, "first_name", "company", "email", "connected_on") == [
+        ("Élodie", "Société Fictive", None, date(2024, 12, 9)),
+        ("Hugo", "Atelier Nord", "hugo@fictive.example", date(2021, 2, 1)),
+        ("Inès", "Vélo & Cie", None, date(2018, 1, 8)),  # "1/8/18, 6:14 PM": LinkedIn's own US stamp
+    ]
+
+
+def test_comma_file_keeps_month_first_slash_dates_and_reads_month_first_dashes():
+    data = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            b"Ann,Lee,,,Acme,CTO,09/12/2024\nBo,Ng,,,Acme,Dev,12-25-2021\n")
+    parsed = _parse("Connections.csv", data)
+    assert (list(parsed.frame.connected_on), parsed.problems) == ([date(2024, 9, 12), date(2021, 12, 25)], [])
+
+
+def test_invitations_resaved_with_semicolons_read_day_first():
+    data = ("From;To;Sent At;Message;Direction\r\nDana Rep;Priya Raman;03.11.2024 16:12;;OUTGOING\r\n"
+            "Omar Haddad;Dana Rep;02/11/2024 09:00;;INCOMING\r\n").encode("cp1252")
+    parsed = _parse("Invitations.csv", data)
+    assert (parsed.kind, parsed.problems) == ("linkedin_invitations", [])
+    assert _records(parsed, "counterpart_name", "direction", "sent_on") == [
+        ("Priya Raman", "outgoing", date(2024, 11, 3)), ("Omar Haddad", "incoming", date(2024, 11, 2))]
+
+
+# --- Apollo ----------------------------------------------------------------------------------------
+
+
+def test_apollo_people_export_is_contacts_despite_its_stage_column():
+    parsed = _parse("apollo_contacts.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_contacts", "apollo", 2, [])
+    assert _records(parsed, "external_id", "first_name", "last_name", "email", "title", "account_name",
+                    "account_external_id", "owner", "last_activity") == [
+        ("64f0a1b2c3d4e5f600000001", "Maren", "Solvik", "maren.solvik@brightwater.example", "VP Engineering",
+         "Brightwater Logistics, Inc.", "54a0a1b2c3d4e5f600000009", "owner.one@ourco.example", date(2024, 11, 4)),
+        ("64f0a1b2c3d4e5f600000002", "Tobi", "Adeyemi", None, "Head of Procurement", "Kestrel Foods",
+         "54a0a1b2c3d4e5f600000010", "owner.two@ourco.example", None),
+    ]
+
+
+def test_apollo_accounts_export():
+    parsed = _parse("apollo_accounts.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_accounts", "apollo", 2, [])
+    assert _records(parsed, "external_id", "name", "domain", "status", "owner") == [
+        ("54a0a1b2c3d4e5f600000009", "Brightwater Logistics, Inc.", "brightwater.example", "prospect",
+         "owner.one@ourco.example"),
+        ("54a0a1b2c3d4e5f600000010", "Kestrel Foods", "kestrel.example", "customer", "owner.two@ourco.example"),
+    ]
+
+
+def _resaved(name: str, how: str) -> tuple[str, bytes]:
+    """A fixture as Excel saves it again: ``;``-separated Windows-1252 with CRLF, or a workbook."""
+    rows = list(csv.reader(io.StringIO((SHAPES / name).read_text(encoding="utf-8"))))
+    if how == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return name.replace(".csv", ".xlsx"), buffer.getvalue()
+    text = io.StringIO()
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return name, text.getvalue().encode("cp1252")
+
+
+@pytest.mark.parametrize("how", ["cp1252;", "xlsx"])
+@pytest.mark.parametrize("name", ["apollo_contacts.csv", "sf_leads_report.csv", "zoho_contacts.csv",
+                                  "hubspot_contacts_primary_company.csv", "referral_program_export.csv"])
+def test_excel_resaves_read_the_same(name, how):
+    original = _parse(name)
+    again = _parse(*_resaved(name, how))
+    assert (again.kind, again.layout, again.rows_read, len(again.frame)) == \
+        (original.kind, original.layout, original.rows_read, len(original.frame))
+    columns = [c for c in original.frame.columns if c != "line"]
+    assert again.frame[columns].to_dict("records") == original.frame[columns].to_dict("records")
+
+
+# --- Salesforce, HubSpot, Zoho ----------------------------------------------------------------------
+
+
+def test_salesforce_leads_report_company_account_column():
+    parsed = _parse("sf_leads_report.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_contacts", "salesforce", 2, [])
+    assert _records(parsed, "first_name", "last_name", "email", "title", "account_name", "owner") == [
+        ("Ola", "Nordmann", "ola@fjordtek.example", "CFO", "Fjordtek AS", "Jane Fakeworth"),
+        ("Mia", "Stone", None, None, "Stonecraft Ltd", "Jane Fakeworth"),
+    ]
+
+
+def test_hubspot_primary_associated_company_id():
+    parsed = _parse("hubspot_contacts_primary_company.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_contacts", "hubspot", 2, [])
+    assert _records(parsed, "external_id", "account_name", "account_external_id", "owner", "last_activity") == [
+        ("101", "Kestrel Foods", "5512", "Dana Rep", date(2024, 11, 4)),
+        ("102", "Vantor Inc", "5513", "Dana Rep", None),
+    ]
+
+
+def test_zoho_exports_with_record_id_and_lookup_ids():
+    contacts = _parse("zoho_contacts.csv")
+    assert (contacts.kind, contacts.layout, contacts.rows_read, contacts.problems) == ("crm_contacts", "zoho", 2, [])
+    assert _records(contacts, "external_id", "first_name", "account_name", "account_external_id", "owner",
+                    "last_activity") == [
+        ("zcrm_4876000000123001", "Hana", "Kito Robotics", "zcrm_4876000000120001", "Priya Fakesh", date(2024, 5, 1)),
+        ("zcrm_4876000000123002", "Omar", "Said Trading", "zcrm_4876000000120002", "Priya Fakesh", None),
+    ]
+    deals = _parse("zoho_deals.csv")
+    assert (deals.kind, deals.layout, deals.rows_read, deals.problems) == ("crm_opportunities", "zoho", 3, [])
+    assert _records(deals, "name", "account_name", "amount", "close_date", "is_won", "is_closed", "owner") == [
+        ("Kito rollout", "Kito Robotics", 45000.0, date(2024, 9, 30), True, True, "Priya Fakesh"),
+        ("Said trial", "Said Trading", 5000.0, date(2025, 1, 31), False, False, "Priya Fakesh"),
+        ("Lost one", "Said Trading", 1000.0, date(2024, 6, 30), False, True, "Priya Fakesh"),
+    ]
+
+
+# --- monday.com, Attio-style multi-valued cells -----------------------------------------------------
+
+
+def _monday_board(path) -> None:
+    """A monday.com board exported to Excel: the board's name, then per group its title, the header
+    again and its items."""
+    import openpyxl
+
+    header = ["Name", "Subitems", "Owner", "Stage", "Deal Value", "Contacts", "Accounts", "Expected Close Date",
+              "Item ID (auto generated)"]
+    book = openpyxl.Workbook()
+    for row in (["Deals"], [], ["Active deals"], header,
+                ["Harbor rollout", None, "Nia Rep", "Negotiation", 12000, "Ines Calder", "Harbor Tools Inc",
+                 datetime(2025, 3, 31), "1234567890"],
+                ["Marlow pilot", None, "Tom Seller", "Proposal", 3000, None, "Marlow & Sons", datetime(2025, 2, 28),
+                 "1234567891"],
+                [], ["Closed won"], header,
+                ["Quillon upsell", None, "Nia Rep", "Won", 5000, None, "Quillon Ltd", datetime(2024, 12, 15),
+                 "1234567892"]):
+        book.active.append(row)
+    book.save(path)
+
+
+def test_monday_board_exported_by_group(tmp_path):
+    path = tmp_path / "Deals_1733400000.xlsx"
+    _monday_board(path)
+    [parsed] = parse_bytes(path.name, path.read_bytes())
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_opportunities", "monday", 3, [])
+    assert _records(parsed, "line", "external_id", "name", "account_name", "amount", "is_won", "owner") == [
+        (5, "1234567890", "Harbor rollout", "Harbor Tools Inc", 12000.0, False, "Nia Rep"),
+        (6, "1234567891", "Marlow pilot", "Marlow & Sons", 3000.0, False, "Tom Seller"),
+        (10, "1234567892", "Quillon upsell", "Quillon Ltd", 5000.0, True, "Nia Rep"),  # "Closed won" is a title
+    ]
+
+
+def test_multi_valued_email_and_domain_cells():
+    people = b"Record ID,Name,Email addresses,Company,Job title\n7,Ada Fake,\"ada@fake.example, ada@home.example\",Fake Co,CTO\n"
+    [parsed] = parse_bytes("people.csv", people)
+    assert (parsed.kind, _records(parsed, "first_name", "email", "account_name")) == \
+        ("crm_contacts", [("Ada", "ada@fake.example", "Fake Co")])
+    companies = b"Record ID,Name,Domains,Account Type\n8,Fake Co,\"fake.example, fake.io\",Customer\n"
+    [parsed] = parse_bytes("companies.csv", companies)
+    assert (parsed.kind, _records(parsed, "name", "domain", "status")) == \
+        ("crm_accounts", [("Fake Co", "fake.example", "customer")])
+    assert [crm.first_email(v) for v in ("Ama <Ama@X.example>", "n/a", None)] == ["ama@x.example", None, None]
+
+
+# --- referral program exports ---------------------------------------------------------------------
+
+
+def test_referral_program_export_with_name_and_email_columns():
+    parsed = _parse("referral_program_export.csv")
+    assert (parsed.kind, parsed.rows_read, parsed.problems) == ("referrals", 2, [])
+    assert _records(parsed, "referrer", "referred", "referred_on") == [
+        ("Joe Whitfield", "Richard Alvarez", date(2024, 11, 2)),
+        ("ama@kestrel.example", "Leo Park", date(2024, 12, 1)),  # no referrer name: the email stands in
+    ]
+
+
+def test_referees_export_with_company():
+    parsed = _parse("referees.csv")
+    assert (parsed.kind, parsed.rows_read, parsed.problems) == ("referrals", 1, [])
+    assert _records(parsed, "referrer", "referred", "company", "referred_on") == [
+        ("Joe Whitfield", "Ines Calder", "Harbor Tools Inc", date(2025, 3, 4))]
