@@ -331,3 +331,42 @@ def test_referees_export_with_company():
     assert (parsed.kind, parsed.rows_read, parsed.problems) == ("referrals", 1, [])
     assert _records(parsed, "referrer", "referred", "company", "referred_on") == [
         ("Joe Whitfield", "Ines Calder", "Harbor Tools Inc", date(2025, 3, 4))]
+
+
+# --- Salesforce Data Export zip ---------------------------------------------------------------------
+
+
+def _data_export() -> bytes:
+    """A Setup > Data Export zip: the three objects of tests/fixtures/crm plus the other objects a
+    real export holds (users, leads, contact roles, line items, history, tasks, cases...)."""
+    files = {f"{n}.csv": (FIXTURES / "crm" / f"sf_export_{n}.csv").read_text(encoding="latin-1")
+             for n in ("Account", "Contact", "Opportunity")}
+    files.update({path.name: path.read_text() for path in sorted((SHAPES / "sf_data_export").iterdir())})
+    return _zip(files)
+
+
+def test_salesforce_data_export_reads_its_objects_not_their_children():
+    parsed = parse_bytes("WE_00D5g000000AbcdEAA_1.zip", _data_export())
+    assert [(p.path.rsplit("/", 1)[1], p.kind, p.layout, p.rows_read, len(p.frame), p.rejection) for p in parsed] == [
+        ("Account.csv", "crm_accounts", "salesforce-export", 3, 2, None),
+        ("Contact.csv", "crm_contacts", "salesforce-export", 3, 3, None),
+        ("Opportunity.csv", "crm_opportunities", "salesforce-export", 2, 2, None),
+        ("Lead.csv", "crm_contacts", "salesforce-export", 1, 1, None),
+    ]
+    by_name = {p.path.rsplit("/", 1)[1]: p.frame for p in parsed}
+    # Owners are user ids in the export; User.csv names them.
+    assert {o for frame in by_name.values() for o in frame.owner} == {"Dana Rep"}
+    # OpportunityContactRole.csv: Joe Smith is the economic buyer of the ACME renewal.
+    assert list(by_name["Opportunity.csv"].contact_roles) == [
+        [{"contact": "joe.smith@acme.com", "role": "economic_buyer"}], []]
+    assert _records(parsed[3], "first_name", "last_name", "email", "account_name") == [
+        ("Ola", "Nordmann", "ola@fjordtek.example", "Fjordtek AS")]
+
+
+@pytest.mark.parametrize("member", ["OpportunityContactRole.csv", "OpportunityLineItem.csv", "Task.csv",
+                                    "Asset.csv", "User.csv", "CampaignMember.csv", "Contract.csv"])
+def test_salesforce_child_objects_are_no_records_of_their_parents(member):
+    header = next(csv.reader(io.StringIO((SHAPES / "sf_data_export" / member).read_text())))
+    assert crm.salesforce_object(header) == ""
+    with pytest.raises(UnknownKind):
+        parse_bytes(member, (SHAPES / "sf_data_export" / member).read_bytes())

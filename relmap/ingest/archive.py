@@ -9,7 +9,9 @@ a member that is a known kind but fails (missing columns, damaged or encrypted) 
 ``ParsedFile`` with ``rejection`` set, so the import lists it as rejected with the reason
 while the good members import. Each member becomes its own ``ParsedFile``
 (and its own snapshot and ``--json`` entry) with the path ``<archive name>/<member path>``;
-the export date in the archive's name becomes every member's ``as_of_hint``.
+the export date in the archive's name becomes every member's ``as_of_hint``. In a Salesforce
+Data Export, owners are user ids: the zip's User.csv turns them into the users' names, and its
+OpportunityContactRole.csv gives each opportunity its contacts' roles.
 
 Limits (``relmap.config``) are checked on the zip directory before anything is expanded:
 member count (first from the directory's size, before it is read), total expanded size and
@@ -172,6 +174,8 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         parsed: list[ParsedFile] = []
         failed: list[ParsedFile] = []
         nested: list[str] = []
+        users: dict[str, str] = {}  # a Salesforce Data Export's User.csv: owner id -> name
+        roles: dict[str, list] = {}  # its OpportunityContactRole.csv: opportunity id -> [(contact id, role)]
         for info in infos:
             member = PurePosixPath(info.filename.replace("\\", "/"))
             if member.suffix.lower() == ".zip":
@@ -198,6 +202,7 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
             try:
                 result = parse_member(member_path, content, kind=None, mapping=mapping)
             except UnknownKind:
+                _salesforce_tables(member_path, content, users, roles)
                 continue  # not a kind relmap reads (e.g. Skills.csv): skipped
             except RejectedFile as exc:  # a kind relmap reads, but this file of it failed
                 failed.append(_failed(member_path, f"{member_path}: {exc}"))
@@ -215,8 +220,50 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         # A LinkedIn export: its other files (and any LinkedIn adds later) are no CRM export, even
         # when a header reads like one; a CRM vendor's own export beside them is still read.
         parsed = [p for p in parsed if p.kind.startswith("linkedin_") or p.kind == "referrals" or p.layout != "mapped"]
+    _join_salesforce(parsed, users, roles)
     parsed.sort(key=lambda p: p.kind != "linkedin_profile")
     return parsed + failed
+
+
+def _salesforce_tables(member_path: str, content: bytes, users: dict[str, str], roles: dict[str, list]) -> None:
+    """Collect a Salesforce Data Export's User.csv (owner names) and OpportunityContactRole.csv
+    (who plays which role in a deal) into ``users`` and ``roles``; other tables add nothing."""
+    head = content[:4096]
+    if b"Username" not in head and not (b"OpportunityId" in head and b"ContactId" in head):
+        return
+    from relmap.ingest import crm
+
+    try:
+        table = crm.read_table(member_path, content)
+    except RejectedFile:
+        return
+    rows = list(table.rows)
+    users.update(crm.salesforce_users(table.header, rows))
+    for opportunity, contacts in crm.salesforce_contact_roles(table.header, rows).items():
+        roles.setdefault(opportunity, []).extend(contacts)
+
+
+def _join_salesforce(parsed: list[ParsedFile], users: dict[str, str], roles: dict[str, list]) -> None:
+    """Owner ids of a Salesforce Data Export become user names, and opportunities get their
+    contact roles (the contact's email, else name) from OpportunityContactRole.csv."""
+    from relmap.ingest import crm
+
+    export = [p for p in parsed if p.layout == "salesforce-export"]
+    contacts: dict[str, str] = {}
+    for p in export:
+        if p.kind == "crm_contacts":
+            for cid, first, last, email in zip(p.frame["external_id"], p.frame["first_name"], p.frame["last_name"],
+                                               p.frame["email"]):
+                if cid and (who := email or " ".join(x for x in (first, last) if x)):
+                    contacts[cid] = who
+    for p in export:
+        if users and "owner" in p.frame:
+            p.frame["owner"] = [users.get(o, o) if o else o for o in p.frame["owner"]]
+        if roles and p.kind == "crm_opportunities":
+            p.frame["contact_roles"] = [
+                existing or [{"contact": contacts[c], "role": crm.normalise_role(r)}
+                             for c, r in roles.get(oid or "", []) if c in contacts]
+                for oid, existing in zip(p.frame["external_id"], p.frame["contact_roles"])]
 
 
 def _failed(member_path: str, message: str) -> ParsedFile:

@@ -503,6 +503,79 @@ def _match(kind: str, cell: object) -> tuple[str, int] | None:
     return None
 
 
+# Salesforce Data Export (Setup > Data Export): one CSV per object, API column names. Every object
+# has these system columns; the objects relmap reads are told from their children (a Task or an
+# OpportunityContactRole carries ``AccountId``/``OpportunityId``/``ContactId`` too) by their own fields.
+_SF_SYSTEM_COLUMNS = {"IsDeleted", "SystemModstamp", "CreatedById", "LastModifiedById", "OwnerId", "CreatedDate"}
+_SF_ACCOUNT_COLUMNS = {"Website", "Industry", "BillingStreet", "BillingCity", "BillingState", "BillingCountry",
+                       "AccountNumber", "AccountSource", "NumberOfEmployees", "TickerSymbol", "Ownership", "Sic"}
+
+
+def salesforce_object(header: list[str]) -> str | None:
+    """The kind of a Salesforce Data Export table (API column names): ``crm_accounts`` (Account),
+    ``crm_contacts`` (Contact, Lead), ``crm_opportunities`` (Opportunity), or ``""`` for an object
+    relmap does not read (User, Task, OpportunityContactRole, OpportunityLineItem, Asset...);
+    None for a header that is not a Data Export's.
+
+    >>> salesforce_object(["Id", "IsDeleted", "AccountId", "LastName", "FirstName", "OwnerId"])
+    'crm_contacts'
+    >>> salesforce_object(["Id", "OpportunityId", "ContactId", "Role", "IsPrimary", "SystemModstamp"])
+    ''
+    >>> salesforce_object(["Account Name", "Id", "Owner"]) is None
+    True
+    """
+    names = {str(h).strip().lstrip("\ufeff") for h in header}
+    if "Id" not in names or not names & _SF_SYSTEM_COLUMNS:
+        return None
+    if {"StageName", "Name"} <= names and "OpportunityId" not in names:
+        return "crm_opportunities"
+    if "LastName" in names and not names & {"ContactId", "LeadId", "CampaignId", "Username"}:
+        return "crm_contacts"
+    if "Name" in names and names & _SF_ACCOUNT_COLUMNS and \
+            not names & {"AccountId", "ContactId", "OpportunityId", "Username"}:
+        return "crm_accounts"
+    return ""
+
+
+def salesforce_users(header: list[str], rows: list[list[str]]) -> dict[str, str]:
+    """User id -> name from a Salesforce Data Export ``User.csv`` (``Id``, ``Username``, ``Name`` or
+    ``FirstName``/``LastName``); empty for any other table. Owners in the export are user ids."""
+    index = {str(h).strip().lstrip("\ufeff"): i for i, h in enumerate(header)}
+    if not {"Id", "Username"} <= set(index) or not ({"Name"} & set(index) or "LastName" in index):
+        return {}
+
+    def cell(row: list[str], column: str) -> str:
+        i = index.get(column)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    users = {}
+    for row in rows:
+        name = cell(row, "Name") or " ".join(p for p in (cell(row, "FirstName"), cell(row, "LastName")) if p)
+        if cell(row, "Id") and name:
+            users[cell(row, "Id")] = name
+    return users
+
+
+def salesforce_contact_roles(header: list[str], rows: list[list[str]]) -> dict[str, list[tuple[str, str | None]]]:
+    """Opportunity id -> [(contact id, role)] from a Salesforce Data Export's
+    ``OpportunityContactRole.csv`` (primary contact first); empty for any other table."""
+    index = {str(h).strip().lstrip("\ufeff"): i for i, h in enumerate(header)}
+    if not {"Id", "OpportunityId", "ContactId", "Role"} <= set(index):
+        return {}
+
+    def cell(row: list[str], column: str) -> str:
+        i = index.get(column)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    roles: dict[str, list[tuple[str, str | None]]] = {}
+    for row in sorted(rows, key=lambda r: parse_bool(cell(r, "IsPrimary")) is not True):
+        if parse_bool(cell(row, "IsDeleted")):
+            continue
+        if (opportunity := clean_id(cell(row, "OpportunityId"))) and (contact := clean_id(cell(row, "ContactId"))):
+            roles.setdefault(opportunity, []).append((contact, identity.clean_text(cell(row, "Role"))))
+    return roles
+
+
 def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str | None:
     """The CRM kind a header describes (or the kind the mapping's fields point to), or None.
 
@@ -522,6 +595,9 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
     >>> detect_kind(["Title", "Value", "Stage", "Organization", "Contact person"])
     'crm_opportunities'
     """
+    sf_object = salesforce_object(header)
+    if sf_object or (sf_object == "" and not mapping):
+        return sf_object or None  # a Data Export object: its own fields decide, not its children's ids
     normed = {norm_header(c) for c in header}
     for kind, markers in _KIND_MARKERS:
         found = normed & markers
