@@ -166,6 +166,15 @@ def test_comma_file_keeps_month_first_slash_dates_and_reads_month_first_dashes()
     assert (list(parsed.frame.connected_on), parsed.problems) == ([date(2024, 9, 12), date(2021, 12, 25)], [])
 
 
+def test_connected_on_as_an_excel_day_number():
+    # A re-save whose date column lost its format keeps Excel's day number.
+    data = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            b"Ann,Lee,,,Acme,CTO,45635\nBo,Ng,,,Acme,Dev,09 Dec 2024\nCy,Oh,,,Acme,QA,12345\n")
+    parsed = _parse("Connections.csv", data)
+    assert (parsed.layout, list(parsed.frame.connected_on)) == ("2023+ excel-resave", [date(2024, 12, 9)] * 2)
+    assert [(p.line, "unreadable date '12345'" in p.message) for p in parsed.problems] == [(4, True)]
+
+
 def test_invitations_resaved_with_semicolons_read_day_first():
     data = ("From;To;Sent At;Message;Direction\r\nDana Rep;Priya Raman;03.11.2024 16:12;;OUTGOING\r\n"
             "Omar Haddad;Dana Rep;02/11/2024 09:00;;INCOMING\r\n").encode("cp1252")

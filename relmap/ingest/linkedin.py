@@ -9,7 +9,7 @@ never read into the frame.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import pandas as pd
@@ -26,7 +26,8 @@ _DATE_FORMATS = (
 )
 # Formats that only Excel writes back (a re-saved file).
 _EXCEL_FORMATS = {"%d/%m/%Y", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
-                  "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M"}
+                  "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", _EXCEL_SERIAL := "excel serial"}
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _PLACEHOLDERS = sorted(identity.PLACEHOLDERS)
 _PLACEHOLDER_SET = frozenset(_PLACEHOLDERS)
 
@@ -39,6 +40,8 @@ def _parse_date_fmt(text: str) -> tuple[date | None, str | None]:
             return datetime.strptime(cleaned, fmt).date(), fmt
         except ValueError:
             continue
+    if _SERIAL.fullmatch(cleaned) and 36000 < float(cleaned) < 80000:  # Excel's day number (1998-2118)
+        return date(1899, 12, 30) + timedelta(days=int(float(cleaned))), _EXCEL_SERIAL
     return None, None
 
 
