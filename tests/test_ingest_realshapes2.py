@@ -276,6 +276,21 @@ def test_zoho_exports_with_record_id_and_lookup_ids():
     ]
 
 
+def test_suitecrm_exports_assigned_user_and_an_accounts_file_with_an_email_column():
+    accounts = _parse("suitecrm_accounts.csv")
+    assert (accounts.kind, accounts.rows_read, accounts.problems) == ("crm_accounts", 1, [])
+    assert _records(accounts, "external_id", "name", "domain", "status", "owner") == [
+        ("8a1c-0001", "Harbor Tools Inc", "harbortools.example", "customer", "Nia Rep")]
+    contacts = _parse("suitecrm_contacts.csv")
+    assert (contacts.kind, contacts.rows_read, contacts.problems) == ("crm_contacts", 1, [])
+    assert _records(contacts, "first_name", "last_name", "email", "account_name", "owner") == [
+        ("Ines", "Calder", "ines@harbortools.example", "Harbor Tools Inc", "Nia Rep")]
+    opps = _parse("suitecrm_opportunities.csv")
+    assert (opps.kind, opps.rows_read, opps.problems) == ("crm_opportunities", 1, [])
+    assert _records(opps, "name", "account_name", "stage", "amount", "close_date", "is_won", "owner") == [
+        ("Harbor rollout", "Harbor Tools Inc", "Closed Won", 12000.0, date(2025, 3, 31), True, "Nia Rep")]
+
+
 # --- monday.com, Attio-style multi-valued cells -----------------------------------------------------
 
 

@@ -46,7 +46,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                    "relationship", "companytype", "relationshiptype", "statuslabel", "contacttype", "typ",
                    "accounttyp", "lebenszyklusphase", "typedecompte", "tipodecuenta", "accountstage"],
         "owner": ["accountowner", "companyowner", "owner", "ownername", "ownerid", "accountmanager", "ownedby",
-                  "organizationowner", "assignedto", "salesrep", "salesperson", "salesowner", "owners", "accountinhaber",
+                  "organizationowner", "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "accountinhaber",
                   "proprietaireducompte", "propietariodelacuenta", "accounteigenaar", "unternehmensinhaber"],
         "arr": ["arr", "annualrecurringrevenue", "contractvalue", "acv", "annualcontractvalue"],
         "renewal_date": ["renewaldate", "nextrenewaldate", "contractenddate", "contractrenewaldate", "renewal"],
@@ -74,7 +74,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                                 "accountnameid", "apolloaccountid"],
         "role": ["contactrole", "role", "buyingrole", "opportunityrole", "persona"],
         "owner": ["contactowner", "owner", "ownername", "ownerid", "leadowner", "ownedby", "personowner",
-                  "assignedto", "salesrep", "salesperson", "salesowner", "owners", "kontaktinhaber", "proprietaireducontact",
+                  "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "kontaktinhaber", "proprietaireducontact",
                   "propietariodelcontacto", "contacteigenaar"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
                           "lastengagementdate", "lastinteraction", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
@@ -103,7 +103,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "contact_roles": ["contactroles", "contacts", "associatedcontacts", "associatedcontact", "primarycontact",
                           "contact", "contactrole", "contactperson", "contactname"],
         "owner": ["opportunityowner", "dealowner", "owner", "ownername", "ownerid", "ownedby", "username",
-                  "assignedto", "salesrep", "salesperson", "salesowner", "owners", "opportunityinhaber", "proprietairedelopportunite",
+                  "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "opportunityinhaber", "proprietairedelopportunite",
                   "propietariodelaoportunidad", "opportunityeigenaar"],
     },
 }
@@ -151,6 +151,13 @@ _KIND_MARKERS = (
 _WEAK_OPPORTUNITY_MARKERS = {"stage", "phase", "etape", "etapa"}
 _PERSON_MARKERS = {"firstname", "lastname", "fullname", "contactname", "vorname", "nachname", "prenom", "apellido",
                    "apellidos", "voornaam", "achternaam"}
+
+# Contact markers an accounts export may carry too (a company's general email address): with
+# nothing else naming a person, two or more account fields make the file accounts (SuiteCRM).
+_WEAK_CONTACT_MARKERS = {"email", "emailaddress", "primaryemail", "workemail", "businessemail"}
+_ACCOUNT_FIELDS = {"accounttype", "companydomainname", "accountowner", "companyowner", "website", "industry",
+                   "annualrevenue", "billingstreet", "billingcity", "billingcountry", "numberofemployees", "employees",
+                   "accountnumber", "accountsite", "parentaccount"}
 
 # Words naming a record type in "Entity - Field" headers (Pipedrive "Deal - Title", "Person - Email"),
 # "Field - Entity" headers (HubSpot joined exports "Record ID - Contact") and Dynamics 365's
@@ -594,6 +601,8 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
     'crm_contacts'
     >>> detect_kind(["Title", "Value", "Stage", "Organization", "Contact person"])
     'crm_opportunities'
+    >>> detect_kind(["Name", "Account Type", "Industry", "Website", "Email Address"]), detect_kind(["Name", "Email", "Website"])
+    ('crm_accounts', 'crm_contacts')
     """
     sf_object = salesforce_object(header)
     if sf_object or (sf_object == "" and not mapping):
@@ -603,6 +612,8 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
         found = normed & markers
         if kind == "crm_opportunities" and found <= _WEAK_OPPORTUNITY_MARKERS and normed & _PERSON_MARKERS:
             continue  # a people list with a prospecting stage (Apollo): contacts
+        if kind == "crm_contacts" and found <= _WEAK_CONTACT_MARKERS and len(normed & _ACCOUNT_FIELDS) >= 2:
+            continue  # companies with their general email address: accounts
         if found:
             return kind
     entities = [e for e in map(_entity_of, header) if e]
