@@ -80,6 +80,18 @@ _COMPLETE_EXPORT = {
     "Cert,https://cert.example,Authority,Jan 2020,,123\n",
     "Email Addresses.csv": "Email Address,Confirmed,Primary,Updated On\ndana@ourco.example,Yes,Yes,1/1/20 10:00 AM\n",
     "Skills.csv": "Name\nNegotiation\n",
+    "Verifications/Verifications.csv": "First name,Middle name,Last name,Verification type,Organization name,"
+    "Email address,Country,State,City,Year of birth,Issuing authority,Document type,Verification service provider,"
+    "Verified date,Expiry date\nDana,,Rep,Identity,OurCo,dana@ourco.example,United States,Colorado,Denver,1985,"
+    "Passport Office,Passport,Verify Ltd,12 Jun 2024,12 Jun 2029\n",
+    "Receipts_v2.csv": "First Name,Last Name,Billing Country,Postal Code,Transaction Made At,Payment Method Type,"
+    "Invoice Number,Description,Tax Amount,Sub Total,Total Amount,Currency Code\nDana,Rep,United States,80202,"
+    "2024-01-01 10:00:00 UTC,CARD_VISA,INV-1,Premium,6.00,29.99,35.99,USD\n",
+    "Learning.csv": "Content Title,Content Description,Content Type,Content Last Watched Date (if viewed),"
+    "Content Completed At (if completed),Content Saved,Notes taken on videos (if taken),\n"
+    "Course,,VIDEO,09 Dec 2024,,false,,\n",
+    "Publications.csv": "Name,Published On,Description,Publisher,Url\nEssay,14 Jan 2026,Desc,Press,https://x.example\n",
+    "Articles/Articles/2024-01-01_post.html": "<html><body><table><tr><td>a</td><td>b</td></tr></table></body></html>",
     # A file LinkedIn may add one day that reads like a contacts list: no CRM vendor's header.
     "Future_Feature.csv": "First Name,Last Name,Company,Noted On\nZed,Future,Nowhere Inc,2026-01-01\n",
 }
@@ -120,6 +132,7 @@ def test_complete_archive_beside_a_crm_export_keeps_the_crm_file():
     ("Contacts.csv", "imported address book"), ("Recommendations_Received.csv", "recommendations"),
     ("Member_Follows.csv", "followed members"), ("Volunteering.csv", "volunteering"),
     ("Jobs/Job Applications.csv", "job applications"), ("Jobs/Saved Jobs.csv", "saved jobs"),
+    ("Verifications/Verifications.csv", "identity verification"), ("Receipts_v2.csv", "receipts"),
 ])
 def test_linkedin_files_relmap_does_not_read_are_named_on_their_own(member, what):
     name = member.rsplit("/", 1)[-1]

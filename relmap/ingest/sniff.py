@@ -49,6 +49,8 @@ LINKEDIN_UNREAD: list[tuple[str, frozenset[str], bool]] = [
     ("saved jobs", frozenset({"saveddate", "joburl", "jobtitle", "companyname"}), False),
     ("job seeker preferences", frozenset({"locations", "industries", "jobtitles", "opentorecruiters"}), False),
     ("followed members (Member_Follows.csv)", frozenset({"date", "fullname", "status"}), True),
+    ("identity verification (Verifications.csv)", frozenset({"firstname", "lastname", "verificationtype"}), False),
+    ("receipts (Receipts_v2.csv)", frozenset({"firstname", "lastname", "transactionmadeat", "invoicenumber"}), False),
 ]
 
 
