@@ -304,6 +304,16 @@ def test_suitecrm_exports_assigned_user_and_an_accounts_file_with_an_email_colum
         ("Harbor rollout", "Harbor Tools Inc", "Closed Won", 12000.0, date(2025, 3, 31), True, "Nia Rep")]
 
 
+def test_close_lead_export_named_by_lead_name():
+    # Close writes "lead_name" (not "display_name") in some exports, with the primary contact split.
+    parsed = _parse("close_leads_lead_name.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_accounts", "close", 2, [])
+    assert _records(parsed, "external_id", "name", "domain", "status", "last_activity") == [
+        ("lead_Ab1", "Bluepeak Analytics", "bluepeak.example", "customer", date(2024, 11, 20)),
+        ("lead_Ab2", "Cinder & Vale", "cinderandvale.example", "prospect", None),
+    ]
+
+
 # --- monday.com, Attio-style multi-valued cells -----------------------------------------------------
 
 

@@ -143,7 +143,7 @@ _KIND_MARKERS = (
                       "emailadresse", "correoelectronico", "courriel"}),
     ("crm_accounts", {"accountname", "companyname", "companydomainname", "website", "accounttype", "accountowner",
                       "companyowner", "accountid", "arr", "displayname", "nomducompte", "nombredelacuenta",
-                      "firmenname", "unternehmensname", "accountinhaber"}),
+                      "firmenname", "unternehmensname", "accountinhaber", "leadname"}),
 )
 
 # Opportunity markers that a contacts list may carry too (Apollo's prospecting "Stage"): they
