@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 import traceback
@@ -656,6 +657,40 @@ def _company_ids(values: pd.Series) -> pd.Series:
     return values.map(lambda c: None if pd.isna(c) else int(c))
 
 
+def _single_accounts(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
+    """Account names with a cell of several companies joined by ``;`` (HubSpot's multi-associations)
+    reduced to the first, when the parser could not tell (no ids: ``crm.first_association``).
+
+    A cell is split only when it is not itself a company relmap knows and either every part is
+    one (by name, alias or domain, from this upload's accounts or earlier imports) or HubSpot's
+    bare ``;`` joins the parts; ``Smith; Jones & Co`` stays one company.
+    """
+    names = frame["account_name"]
+    several = [isinstance(t, str) and ";" in t and pd.isna(i) for t, i in zip(names, frame["account_external_id"])]
+    if not any(several):
+        return names
+    cells = names[several].unique().tolist()
+    parts = {c: [p.strip() for p in c.split(";") if p.strip()] for c in cells}
+    texts = {t for c in cells for t in (c, *parts[c])}
+    keys = {t: identity.company_key(t) for t in texts}
+    known = set(ctx.store.company_ids(ctx.conn, [k for k in keys.values() if k]))
+    domains = {t: identity.normalise_domain(t) for t in texts if " " not in t and "." in t}
+    known_domains = set(ctx.store.company_ids_by_domain(ctx.conn, [d for d in domains.values() if d]))
+
+    def is_known(text: str) -> bool:
+        return keys[text] in known or domains.get(text) in known_domains
+
+    def first(cell: str) -> str:
+        if is_known(cell) or len(parts[cell]) < 2:
+            return cell
+        hubspot_join = not re.search(r"\s;|;\s", cell)
+        return parts[cell][0] if hubspot_join or all(map(is_known, parts[cell])) else cell
+
+    out = names.copy()
+    out[several] = names[several].map({c: first(c) for c in cells})
+    return out
+
+
 def _account_companies(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     """Company ids of rows' accounts: by the CRM account id when imported before, else by name."""
     out = pd.Series(float("nan"), index=frame.index, dtype=object)
@@ -678,10 +713,19 @@ def _account_companies(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
 @writer("crm_accounts")
 def write_crm_accounts(ctx: WriteContext, parsed: ParsedFile) -> int:
     """CRM accounts, each tied to a company (matched by name, alias or domain; the CRM domain fills
-    ``companies.domain``)."""
+    ``companies.domain``); then the primary contacts the rows name (Close's lead export), as CRM
+    contacts of those accounts. Returns accounts plus contacts stored."""
     frame = parsed.frame
     if frame.empty:
         return 0
+    stored = _write_accounts(ctx, frame)
+    if parsed.contacts is not None and len(parsed.contacts):
+        stored += _write_contacts(ctx, parsed.contacts)
+    return stored
+
+
+def _write_accounts(ctx: WriteContext, frame: pd.DataFrame) -> int:
+    """Store a ``PARSED_COLUMNS["crm_accounts"]`` frame; returns the rows stored."""
     company_id = resolve_companies(ctx, frame["name"], frame["domain"])
     rows = pd.DataFrame({
         "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "company_id": _company_ids(company_id),
@@ -695,10 +739,15 @@ def write_crm_accounts(ctx: WriteContext, parsed: ParsedFile) -> int:
 def write_crm_contacts(ctx: WriteContext, parsed: ParsedFile) -> int:
     """CRM contacts as people, plus an employment (source ``crm``) at the company their work email
     points to (else their account), so a contact whose email domain changed shows as a move."""
-    frame = parsed.frame
-    if frame.empty:
+    if parsed.frame.empty:
         return 0
+    return _write_contacts(ctx, parsed.frame)
+
+
+def _write_contacts(ctx: WriteContext, frame: pd.DataFrame) -> int:
+    """Store a ``PARSED_COLUMNS["crm_contacts"]`` frame (see ``write_crm_contacts``)."""
     frame = frame.copy()
+    frame["account_name"] = _single_accounts(ctx, frame)
     account_company = _account_companies(ctx, frame)
     domains = frame["email"].map(identity.employer_domain)
     by_domain = ctx.store.company_ids_by_domain(ctx.conn, domains.dropna().unique().tolist())
@@ -755,6 +804,7 @@ def write_crm_opportunities(ctx: WriteContext, parsed: ParsedFile) -> int:
     frame = parsed.frame
     if frame.empty:
         return 0
+    frame = frame.assign(account_name=_single_accounts(ctx, frame))
     company_id = _account_companies(ctx, frame)
     roles = []
     for line, cid, entries in zip(frame["line"], company_id, frame["contact_roles"]):
