@@ -149,3 +149,17 @@ def test_add_review_skips_a_pair_waiting_or_kept_apart(store):
         assert not store.add_review(conn, "person", kim, jane, 0.9, "similar", None)
         assert store.kept_apart_pairs(conn, [kim]) == {frozenset((jane, kim))}
     assert len(store.reviews("open")) == 1
+
+
+def test_message_counterpart_named_like_two_kept_apart_people_is_the_reps_own(store):
+    anns, bens = _split_two_janes(store)
+    head = ('"CONVERSATION ID","CONVERSATION TITLE","FROM","SENDER PROFILE URL","TO","RECIPIENT PROFILE URLS",'
+            '"DATE","SUBJECT","CONTENT","FOLDER"\n')
+    rows = [("Ben Rep", "Jane Smith", "2024-05-01 10:22:31 UTC"), ("Jane Smith", "Ben Rep", "2024-05-02 08:00:00 UTC"),
+            ("Ben Rep", "Kim Ng", "2024-05-03 08:00:00 UTC")]
+    data = head + "".join(f'"c{i}","","{a}","","{b}","","{d}","","hello","INBOX"\n' for i, (a, b, d) in enumerate(rows))
+    _import(store, data.encode(), "Ben Rep", date(2024, 6, 1), name="messages.csv")
+    rels = store.load_frames().relationships
+    touched = rels[rels.source == "message"]
+    assert bens in set(touched.person_id) and anns not in set(touched.person_id)
+    assert _people(store, "Jane Smith") == [anns, bens]
