@@ -244,30 +244,29 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     if domains is not None:
         fill = {known[k]: d for k, d in zip(keys, dom) if k in known and d}
         ctx.store.set_company_domains(ctx.conn, fill)
-    return keys.map(known)
+    return _lookup(keys, known)
+
+
+def _lookup(series: pd.Series, ids: dict) -> pd.Series:
+    """``series.map(ids)`` for a dict of ids (float, NaN where absent) without building an index
+    of the dict first: cheaper on a whole file's column."""
+    nan = float("nan")
+    get = ids.get
+    return pd.Series([get(v, nan) for v in series.tolist()], index=series.index, dtype="float64")
 
 
 def _map_unique(series: pd.Series, fn: Callable) -> pd.Series:
     """``series.map(fn)`` computed once per distinct value (None/NaN stay None, and so do
     NaN results)."""
+    values = series.to_numpy(dtype=object)
     done: dict = {}
-    out = []
-    append = out.append
-    for value in series.to_numpy(dtype=object):
+    for value in pd.unique(values):
         if value.__class__ is not str and (value is None or pd.isna(value)):
-            append(None)
-            continue
-        result = done.get(value, _UNSEEN)
-        if result is _UNSEEN:
-            result = fn(value)
-            if isinstance(result, float) and result != result:  # NaN
-                result = None
-            done[value] = result
-        append(result)
-    return pd.Series(out, index=series.index, dtype=object)
-
-
-_UNSEEN = object()
+            continue  # absent from ``done``: looked up as None
+        result = fn(value)
+        done[value] = None if isinstance(result, float) and result != result else result
+    get = done.get
+    return pd.Series([get(v) for v in values], index=series.index, dtype=object)
 
 
 def _texts(series: pd.Series) -> list[str]:
@@ -300,7 +299,7 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     f["company_id"] = pd.to_numeric(frame["company_id"], errors="coerce") if "company_id" in frame else float("nan")
 
     by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
-    person = f["url"].map(by_url)
+    person = _lookup(f["url"], by_url)
     need = person.isna() & f["email"].notna()
     if need.any():
         by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())

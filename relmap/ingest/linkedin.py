@@ -224,8 +224,8 @@ def _dates(series: pd.Series) -> tuple[pd.Series, pd.Series, set[str]]:
         parsed = {v: _dayfirst(v) for v in values}
     else:
         parsed = _parse_dates(values)
-    dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
-    dates = dates.where(dates.notna(), None)
+    by_text = {v: d for v, (d, _) in parsed.items()}
+    dates = pd.Series([by_text.get(v) for v in series.tolist()], index=series.index, dtype=object)
     bad = series.notna() & dates.isna()
     formats = {fmt for _, fmt in parsed.values() if fmt}
     return dates, bad, formats
