@@ -55,9 +55,17 @@ def jsonable(obj: object) -> object:
     return str(obj)
 
 
+def say(*parts: object, **kwargs) -> None:
+    """``print`` for text output: names and other user data can hold terminal control
+    sequences, shown escaped (``export.terminal_safe``) instead of acted on."""
+    from relmap.export import terminal_safe
+
+    print(*(terminal_safe(str(part)) for part in parts), **kwargs)
+
+
 def _print_json(obj: object) -> None:
     """Exactly one strict JSON object on stdout (no NaN, which many JSON readers refuse)."""
-    print(json.dumps(jsonable(obj), ensure_ascii=False, allow_nan=False))
+    print(json.dumps(jsonable(obj), ensure_ascii=False, allow_nan=False))  # JSON escapes controls itself
 
 
 # --- import --------------------------------------------------------------------------
@@ -76,11 +84,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print_json({"files": [r.as_dict() for r in results]})
     else:
         for r in results:
-            print(f"{r.status:9} {r.path}  ({r.kind}{', ' + r.layout if r.layout else ''}): "
+            say(f"{r.status:9} {r.path}  ({r.kind}{', ' + r.layout if r.layout else ''}): "
                   f"{r.rows_read} rows read, {r.hidden_rows} hidden, {r.records_imported} records stored")
             for p in r.problems:
                 where = f"line {p.line}: " if p.line else ""
-                print(f"    {where}{p.message}")
+                say(f"    {where}{p.message}")
     return 2 if any(r.status == "rejected" for r in results) else 0
 
 
@@ -108,7 +116,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
     else:
-        print(report_text(report))
+        say(report_text(report))
     return 0
 
 
@@ -130,9 +138,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         n = export(store.load_frames(args.as_of), args.format, args.out, args.as_of, table=args.table)
     except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}; choose another --out path", file=sys.stderr)
+        say(f"error: cannot write {args.out}: {exc.strerror or exc}; choose another --out path", file=sys.stderr)
         return 1
-    print(f"wrote {n} {'edges' if args.format != 'csv' or args.table == 'edges' else 'rows'} to {args.out}")
+    say(f"wrote {n} {'edges' if args.format != 'csv' or args.table == 'edges' else 'rows'} to {args.out}")
     return 0
 
 
@@ -144,18 +152,18 @@ def _export_archive(args: argparse.Namespace) -> int:
     from relmap.backup import write_backup
 
     if args.as_of:
-        print("error: a backup holds the whole store; drop --as-of.", file=sys.stderr)
+        say("error: a backup holds the whole store; drop --as-of.", file=sys.stderr)
         return 2
     store = open_store(args.db)
     start = time.perf_counter()
     try:
         manifest = write_backup(store, args.out)
     except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}; choose another --out path", file=sys.stderr)
+        say(f"error: cannot write {args.out}: {exc.strerror or exc}; choose another --out path", file=sys.stderr)
         return 1
     rows = sum(t["rows"] for t in manifest["tables"])
     size = Path(args.out).stat().st_size
-    print(f"wrote backup {args.out}: {rows} rows in {len(manifest['tables'])} tables, {size / 1024:.0f} KB "
+    say(f"wrote backup {args.out}: {rows} rows in {len(manifest['tables'])} tables, {size / 1024:.0f} KB "
           f"in {time.perf_counter() - start:.1f} s; restore into an empty store with: "
           f"python -m relmap import {args.out} --db NEW_URL")
     return 0
@@ -184,7 +192,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
     store = open_store(args.db)
     if store.is_empty():
-        print("error: the store is empty; import a LinkedIn export first "
+        say("error: the store is empty; import a LinkedIn export first "
               "(python -m relmap import Connections.csv --owner \"Rep Name\").", file=sys.stderr)
         return 2
     if args.company:
@@ -196,14 +204,14 @@ def cmd_map(args: argparse.Namespace) -> int:
     try:
         page, graph = map_html(store.load_frames(), request)
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    print(f"wrote {out} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links)")
+    say(f"wrote {out} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links)")
     if graph.graph.get("omitted"):
-        print(f"note: {graph.graph['omitted']}")
+        say(f"note: {graph.graph['omitted']}")
     return 0
 
 
@@ -236,7 +244,7 @@ def _insights_context(args: argparse.Namespace):
 def _not_found(args: argparse.Namespace, exc: LookupError) -> int:
     if getattr(args, "json", False):
         _print_json({"error": str(exc.args[0])})
-    print(f"error: {exc.args[0]}", file=sys.stderr)
+    say(f"error: {exc.args[0]}", file=sys.stderr)
     return 2
 
 
@@ -254,10 +262,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"company": ctx.cname(cid), "events": events})
     else:
-        print(f"What has changed at {ctx.cname(cid)}" + (f" since {args.since}" if args.since else "")
+        say(f"What has changed at {ctx.cname(cid)}" + (f" since {args.since}" if args.since else "")
               + f" ({len(events)} events)")
         for e in events:
-            print(f"  {e['date']}  {e['kind']:<15} {e['detail']}")
+            say(f"  {e['date']}  {e['kind']:<15} {e['detail']}")
     return 0
 
 
@@ -289,12 +297,12 @@ def cmd_paths(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"target": target, "rep": ctx.rname(rid) if rid is not None else None, "paths": paths})
     else:
-        print(f"Warm paths to {target['person'] or target['company']}"
+        say(f"Warm paths to {target['person'] or target['company']}"
               + (f" from {ctx.rname(rid)}" if rid is not None else "") + f" ({len(paths)})")
         for p in paths:
-            print(f"  {p['hops']} hop{'s' if p['hops'] > 1 else ''}  strength {p['strength']:<5} {p['sentence']}")
+            say(f"  {p['hops']} hop{'s' if p['hops'] > 1 else ''}  strength {p['strength']:<5} {p['sentence']}")
         if not paths:
-            print("  no warm path found")
+            say("  no warm path found")
     return 0
 
 
@@ -324,12 +332,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(out)
     else:
-        print(f"Next best contacts at {out['company']} ({out['status'] or 'not in the CRM'}, "
+        say(f"Next best contacts at {out['company']} ({out['status'] or 'not in the CRM'}, "
               f"{out['threads']} thread{'s' if out['threads'] != 1 else ''})")
         for c in out["next_contacts"]:
-            print(f"  {c['person']}{' (' + c['title'] + ')' if c['title'] else ''}: {'; '.join(c['why'])}")
+            say(f"  {c['person']}{' (' + c['title'] + ')' if c['title'] else ''}: {'; '.join(c['why'])}")
         if not out["next_contacts"]:
-            print("  no suggestion: everyone known there is already a CRM contact")
+            say("  no suggestion: everyone known there is already a CRM contact")
     return 0
 
 
@@ -355,7 +363,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     team = generate_team(reps=args.reps, connections=args.connections, snapshots=args.snapshots,
                          accounts=args.accounts, move_rate=args.move_rate, seed=args.seed)
     manifest = write_team(team, args.out)
-    print(f"wrote {len(manifest)} files for {args.reps} reps to {args.out} "
+    say(f"wrote {len(manifest)} files for {args.reps} reps to {args.out} "
           f"({len(team.connections)} connection rows, {len(team.moves())} job moves) "
           f"in {time.perf_counter() - start:.1f} s; manifest.json names each file's owner and date")
     return 0
@@ -382,7 +390,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if args.json:
             _print_json({"deleted_snapshots": deleted})
         else:
-            print(f"deleted {deleted} demo snapshots")
+            say(f"deleted {deleted} demo snapshots")
         return 0
     results = load_demo(store)
     if args.json:
@@ -391,11 +399,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         counts: dict[str, int] = {}
         for r in results:
             counts[r.status] = counts.get(r.status, 0) + 1
-        print("demo: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        say("demo: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
               + " (clear it with: python -m relmap demo --clear)")
         for r in results:
             for p in r.problems:
-                print(f"    {r.path}: {'line ' + str(p.line) + ': ' if p.line else ''}{p.message}")
+                say(f"    {r.path}: {'line ' + str(p.line) + ': ' if p.line else ''}{p.message}")
     return 2 if any(r.status == "rejected" for r in results) else 0
 
 
@@ -417,12 +425,12 @@ def cmd_forget(args: argparse.Namespace) -> int:
     except (LookupError, ValueError) as exc:
         if args.json:
             _print_json({"forgotten": False, "rows_removed": 0, "error": exc.args[0]})
-        print(f"error: {exc.args[0]}", file=sys.stderr)
+        say(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     if args.json:
         _print_json({"forgotten": True, "rows_removed": removed})
     else:
-        print(f"forgot that person: {removed} rows removed from every table")
+        say(f"forgot that person: {removed} rows removed from every table")
     return 0
 
 
@@ -456,5 +464,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", file=sys.stderr)
         return 1

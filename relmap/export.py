@@ -39,6 +39,22 @@ def csv_safe(value: object) -> object:
     return value
 
 
+# Control characters a terminal acts on (ESC sequences can recolour, retitle or rewrite the
+# screen; C1 controls likewise) and bidi overrides that reorder what is shown. Newline and tab
+# are text.
+_TERMINAL_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character a terminal would act on shown as ``\\xNN`` /
+    ``\\uNNNN`` instead, for the CLI's text output (user data can hold anything).
+
+    >>> terminal_safe("Acme\\x1b[2J Inc")
+    'Acme\\\\x1b[2J Inc'
+    """
+    return _TERMINAL_BAD.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _xml_text(value: object) -> str:
     """Element text: CR as a character reference, since a parser turns a literal CR into LF."""
     return escape(_XML_BAD.sub("", str(value)), {"\r": "&#13;"})

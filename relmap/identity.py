@@ -319,3 +319,24 @@ def best_person_match(name: tuple[object, object],
         if match.confidence >= REVIEW_FLOOR and (best is None or match.confidence > best[1].confidence):
             best = (cid, match)
     return best
+
+
+# --- source lineage ---------------------------------------------------------------------------
+
+
+def source_lineage(kind: str, layout: object = None, rep_id: object = None) -> str:
+    """Where a snapshot's records come from, for telling apart people a user kept apart: one
+    rep's LinkedIn exports (``rep:<id>``), one CRM (``crm:<vendor>``, a Salesforce report and a
+    Salesforce Data Export are one CRM) or the referral list.
+
+    >>> source_lineage("linkedin_connections", "2023+", 3), source_lineage("crm_contacts", "salesforce-export")
+    ('rep:3', 'crm:salesforce')
+    >>> source_lineage("referrals", "manual")
+    'referrals'
+    """
+    if kind.startswith("linkedin_"):
+        return f"rep:{int(rep_id)}" if rep_id is not None and rep_id == rep_id else "rep:?"
+    if kind.startswith("crm_"):
+        vendor = str(layout or "").split("-")[0].split()[0] if str(layout or "").strip() else ""
+        return f"crm:{vendor}"
+    return kind

@@ -18,12 +18,14 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +56,8 @@ class WriteContext:
     as_of: date
     rep_id: int | None
     problems: list[Problem] = field(default_factory=list)
+    #: Where this snapshot comes from (``identity.source_lineage``): tells apart people a user kept apart.
+    lineage: str | None = None
 
 
 #: Import order inside one upload (a Salesforce Data Export zip): accounts, others, opportunities.
@@ -174,7 +178,7 @@ def _import_parsed(store: Store, parsed: ParsedFile, owner: str | None, as_of: d
                 kind=parsed.kind, layout=parsed.layout, rep_id=rep_id, as_of=snapshot_as_of,
                 rows_read=parsed.rows_read, hidden_rows=parsed.hidden_rows, is_demo=is_demo)
             ctx = WriteContext(store=store, conn=conn, snapshot_id=snapshot_id, as_of=snapshot_as_of,
-                               rep_id=rep_id)
+                               rep_id=rep_id, lineage=identity.source_lineage(parsed.kind, parsed.layout, rep_id))
             records = WRITERS[parsed.kind](ctx, parsed)
             _test_pause()
             result.problems.extend(ctx.problems)
@@ -240,30 +244,29 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     if domains is not None:
         fill = {known[k]: d for k, d in zip(keys, dom) if k in known and d}
         ctx.store.set_company_domains(ctx.conn, fill)
-    return keys.map(known)
+    return _lookup(keys, known)
+
+
+def _lookup(series: pd.Series, ids: dict) -> pd.Series:
+    """``series.map(ids)`` for a dict of ids (float, NaN where absent) without building an index
+    of the dict first: cheaper on a whole file's column."""
+    nan = float("nan")
+    get = ids.get
+    return pd.Series([get(v, nan) for v in series.tolist()], index=series.index, dtype="float64")
 
 
 def _map_unique(series: pd.Series, fn: Callable) -> pd.Series:
     """``series.map(fn)`` computed once per distinct value (None/NaN stay None, and so do
     NaN results)."""
+    values = series.to_numpy(dtype=object)
     done: dict = {}
-    out = []
-    append = out.append
-    for value in series.to_numpy(dtype=object):
+    for value in pd.unique(values):
         if value.__class__ is not str and (value is None or pd.isna(value)):
-            append(None)
-            continue
-        result = done.get(value, _UNSEEN)
-        if result is _UNSEEN:
-            result = fn(value)
-            if isinstance(result, float) and result != result:  # NaN
-                result = None
-            done[value] = result
-        append(result)
-    return pd.Series(out, index=series.index, dtype=object)
-
-
-_UNSEEN = object()
+            continue  # absent from ``done``: looked up as None
+        result = fn(value)
+        done[value] = None if isinstance(result, float) and result != result else result
+    get = done.get
+    return pd.Series([get(v) for v in values], index=series.index, dtype=object)
 
 
 def _texts(series: pd.Series) -> list[str]:
@@ -277,8 +280,10 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
 
     Matching order: normalised profile URL, then email, then name + company (the same
     name at another company is another person; a different profile URL is always
-    another person). Rows that match nobody become new people; rows within the file
-    that share a key become one person. Vectorised: no per-row store calls.
+    another person). When several known people match a row equally (people a user kept
+    apart), ``_fuzzy_people`` decides by source lineage. Rows that match nobody become new
+    people; rows within the file that share a key become one person. Vectorised: no per-row
+    store calls.
     ``urls_normalised``: the profile URLs are already ``identity.normalise_profile_url`` output
     (a parsed file's), so they are not normalised again.
     """
@@ -294,7 +299,7 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     f["company_id"] = pd.to_numeric(frame["company_id"], errors="coerce") if "company_id" in frame else float("nan")
 
     by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
-    person = f["url"].map(by_url)
+    person = _lookup(f["url"], by_url)
     need = person.isna() & f["email"].notna()
     if need.any():
         by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())
@@ -302,7 +307,7 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     need = person.isna() & f["name_key"].notna() & f["company_id"].notna()
     if need.any():
         cands = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
-        cands = cands.dropna(subset=["company_id"]).drop_duplicates(["name_key", "company_id"], keep="last")
+        cands = cands.dropna(subset=["company_id"]).drop_duplicates(["name_key", "company_id", "person_id"])
         if len(cands):
             cands = cands.assign(company_id=cands["company_id"].astype("int64"))
             rows = f.loc[need, ["name_key", "company_id", "url"]].assign(
@@ -312,6 +317,9 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
             # Someone with a different profile URL is a different person, whatever the name.
             clash = hit["url"].notna() & hit["profile_url"].notna() & (hit["url"] != hit["profile_url"])
             hit = hit[~clash]
+            # A row several people match (same name, same company: people a user kept apart, or
+            # distinguished by profile URLs) is left to _fuzzy_people, which weighs them together.
+            hit = hit[~hit["row"].duplicated(keep=False)]
             person[hit["row"].to_numpy()] = hit["person_id"].to_numpy()
 
     # Near-matches at the same company: merged when sure, otherwise listed for review.
@@ -351,12 +359,13 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
 
     f["person_id"] = person
     seen_pairs: set[tuple[int, int]] = set()
-    for idx, (other_id, match) in reviews.items():
+    for idx, found in reviews.items():
         pid = f.at[idx, "person_id"]
-        if not pd.isna(pid) and int(pid) != other_id and (other_id, int(pid)) not in seen_pairs:
-            seen_pairs.add((other_id, int(pid)))
-            ctx.store.add_review(ctx.conn, "person", other_id, int(pid), match.confidence, match.reason,
-                                 ctx.snapshot_id)
+        for other_id, match in found:
+            if not pd.isna(pid) and int(pid) != other_id and (other_id, int(pid)) not in seen_pairs:
+                seen_pairs.add((other_id, int(pid)))
+                ctx.store.add_review(ctx.conn, "person", other_id, int(pid), match.confidence, match.reason,
+                                     ctx.snapshot_id)
 
     # Teach the store the keys it learnt for people it already knew.
     known = f[from_store].assign(pid=person[from_store].astype("int64"))
@@ -374,8 +383,11 @@ def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> di
     """Match still-unknown rows to people seen at the same company by a fuzzy name comparison.
 
     Sure matches (``identity.MERGE_THRESHOLD``) get that person's id in ``f``; weaker ones
-    (down to ``identity.REVIEW_FLOOR``) are returned as ``{row index: (person_id, NameMatch)}``
+    (down to ``identity.REVIEW_FLOOR``) are returned as ``{row index: [(person_id, NameMatch)]}``
     for review once the row's own person exists. A different profile URL is never a match.
+    A row sure of several people goes to the one this snapshot's source has seen
+    (``_same_source``); failing that, when some of them were kept apart by a user, to none:
+    it becomes a new person listed for review against each (never merged into one of them).
     Candidates are prefiltered per company with rapidfuzz's C matrix (similar surname or
     similar whole name), so only a few pairs get the careful comparison.
     """
@@ -393,7 +405,7 @@ def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> di
     rows = f.loc[need, ["name_key", "url", "company_id"]].assign(
         first=frame.loc[need, "first_name"], last=frame.loc[need, "last_name"])
     rows["surname"] = [_surname(a, b) for a, b in zip(rows["first"], rows["last"])]
-    merged: dict = {}
+    sure: dict = {}  # row index -> {person id: NameMatch}
     reviews = {}
     row_groups = dict(list(rows.groupby("company_id")))
     for cid, cands in known.groupby("company_id"):
@@ -419,15 +431,52 @@ def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> di
             idx = r_idx[r]
             match = identity.person_match((r_first[r], r_last[r]), (c_first[c], c_last[c]))
             if match.confidence >= identity.MERGE_THRESHOLD:
-                current = merged.get(idx)
-                if current is None or current < match.confidence:
-                    merged[idx] = match.confidence
-                    f.at[idx, "person_id"] = c_pid[c]
-                    reviews.pop(idx, None)
-            elif match.confidence >= identity.REVIEW_FLOOR and idx not in merged:
-                if idx not in reviews or reviews[idx][1].confidence < match.confidence:
-                    reviews[idx] = (c_pid[c], match)
+                mine_sure = sure.setdefault(idx, {})
+                if c_pid[c] not in mine_sure or mine_sure[c_pid[c]].confidence < match.confidence:
+                    mine_sure[c_pid[c]] = match
+                reviews.pop(idx, None)
+            elif match.confidence >= identity.REVIEW_FLOOR and idx not in sure:
+                if idx not in reviews or reviews[idx][0][1].confidence < match.confidence:
+                    reviews[idx] = [(c_pid[c], match)]
+    several = {idx: sorted(found) for idx, found in sure.items() if len(found) > 1}
+    picked = _same_source(ctx, several)
+    apart = ctx.store.kept_apart_pairs(ctx.conn, {p for ids in several.values() for p in ids}) if several else set()
+    for idx, found in sure.items():
+        if len(found) == 1 or idx in picked:
+            f.at[idx, "person_id"] = picked.get(idx, next(iter(found)))
+        elif any(frozenset((a, b)) in apart for a, b in combinations(found, 2)):
+            reason = ("; a user kept these people apart and this file's source has not seen either, "
+                      "so it is listed here instead of merged")
+            reviews[idx] = [(pid, identity.NameMatch(m.confidence, m.reason + reason)) for pid, m in found.items()]
+        else:  # the surest match; the newest person on a tie
+            f.at[idx, "person_id"] = max(found, key=lambda pid: (found[pid].confidence, pid))
     return reviews
+
+
+def _same_source(ctx: WriteContext, choices: dict) -> dict:
+    """For keys (rows, names) several known people match equally well, ``{key: [person ids]}``:
+    the person this snapshot's source has seen, ``{key: person id}``, where that decides.
+
+    A person comes from this snapshot's source when an earlier snapshot of the same lineage
+    (``identity.source_lineage``: the same rep's LinkedIn exports, the same CRM, the referral
+    list) holds records about them; when several do, the one seen in the latest such snapshot
+    wins. Keys where no candidate, or a tie, comes from the source are left out.
+    """
+    if not choices or ctx.lineage is None:
+        return {}
+    seen = ctx.store.person_sightings(ctx.conn, {p for ids in choices.values() for p in ids})
+    seen = seen[seen["snapshot_id"] != ctx.snapshot_id]
+    if seen.empty:
+        return {}
+    lineage = [identity.source_lineage(k, lay, rep) for k, lay, rep in zip(seen["kind"], seen["layout"], seen["rep_id"])]
+    mine = seen[[line == ctx.lineage for line in lineage]].sort_values(["as_of", "snapshot_id"])
+    latest = {int(p): (a, int(s)) for p, a, s in zip(mine["person_id"], mine["as_of"], mine["snapshot_id"])}
+    out = {}
+    for key, ids in choices.items():
+        ranked = sorted((latest[p], p) for p in set(ids) if p in latest)
+        if ranked and (len(ranked) == 1 or ranked[-1][0] != ranked[-2][0]):
+            out[key] = ranked[-1][1]
+    return out
 
 
 def _surname(first: object, last: object) -> str:
@@ -507,7 +556,8 @@ def _rep_person_id(ctx: WriteContext, profile: pd.DataFrame | None = None) -> in
 
 def _match_counterparts(ctx: WriteContext, names: pd.Series, urls: pd.Series) -> pd.Series:
     """Person ids for message/invitation counterparts: by profile URL, else by a name that
-    exactly one known person has; anyone else becomes a new person."""
+    exactly one known person has (of several, the one this rep's exports have seen, see
+    ``_same_source``); anyone else becomes a new person."""
     frame = pd.DataFrame({"first_name": names, "last_name": None, "profile_url": urls, "email": None},
                          index=names.index)
     frame["company_id"] = float("nan")
@@ -517,9 +567,12 @@ def _match_counterparts(ctx: WriteContext, names: pd.Series, urls: pd.Series) ->
     need = ids.isna() & keys.notna()
     if need.any():
         candidates = ctx.store.people_by_name(ctx.conn, keys[need].unique().tolist())
-        unique = candidates.drop_duplicates(["name_key", "person_id"])
-        unique = unique[~unique.duplicated("name_key", keep=False)]
+        named = candidates.drop_duplicates(["name_key", "person_id"])
+        shared = named.duplicated("name_key", keep=False)
+        unique = named[~shared]
         by_name = dict(zip(unique.name_key, unique.person_id))
+        by_name.update(_same_source(ctx, {k: [int(p) for p in g] for k, g in
+                                          named[shared].groupby("name_key")["person_id"]}))
         ids[need] = keys[need].map(by_name)
     rest = ids.isna()
     if rest.any():
@@ -603,6 +656,40 @@ def _company_ids(values: pd.Series) -> pd.Series:
     return values.map(lambda c: None if pd.isna(c) else int(c))
 
 
+def _single_accounts(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
+    """Account names with a cell of several companies joined by ``;`` (HubSpot's multi-associations)
+    reduced to the first, when the parser could not tell (no ids: ``crm.first_association``).
+
+    A cell is split only when it is not itself a company relmap knows and either every part is
+    one (by name, alias or domain, from this upload's accounts or earlier imports) or HubSpot's
+    bare ``;`` joins the parts; ``Smith; Jones & Co`` stays one company.
+    """
+    names = frame["account_name"]
+    several = [isinstance(t, str) and ";" in t and pd.isna(i) for t, i in zip(names, frame["account_external_id"])]
+    if not any(several):
+        return names
+    cells = names[several].unique().tolist()
+    parts = {c: [p.strip() for p in c.split(";") if p.strip()] for c in cells}
+    texts = {t for c in cells for t in (c, *parts[c])}
+    keys = {t: identity.company_key(t) for t in texts}
+    known = set(ctx.store.company_ids(ctx.conn, [k for k in keys.values() if k]))
+    domains = {t: identity.normalise_domain(t) for t in texts if " " not in t and "." in t}
+    known_domains = set(ctx.store.company_ids_by_domain(ctx.conn, [d for d in domains.values() if d]))
+
+    def is_known(text: str) -> bool:
+        return keys[text] in known or domains.get(text) in known_domains
+
+    def first(cell: str) -> str:
+        if is_known(cell) or len(parts[cell]) < 2:
+            return cell
+        hubspot_join = not re.search(r"\s;|;\s", cell)
+        return parts[cell][0] if hubspot_join or all(map(is_known, parts[cell])) else cell
+
+    out = names.copy()
+    out[several] = names[several].map({c: first(c) for c in cells})
+    return out
+
+
 def _account_companies(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
     """Company ids of rows' accounts: by the CRM account id when imported before, else by name."""
     out = pd.Series(float("nan"), index=frame.index, dtype=object)
@@ -625,10 +712,19 @@ def _account_companies(ctx: WriteContext, frame: pd.DataFrame) -> pd.Series:
 @writer("crm_accounts")
 def write_crm_accounts(ctx: WriteContext, parsed: ParsedFile) -> int:
     """CRM accounts, each tied to a company (matched by name, alias or domain; the CRM domain fills
-    ``companies.domain``)."""
+    ``companies.domain``); then the primary contacts the rows name (Close's lead export), as CRM
+    contacts of those accounts. Returns accounts plus contacts stored."""
     frame = parsed.frame
     if frame.empty:
         return 0
+    stored = _write_accounts(ctx, frame)
+    if parsed.contacts is not None and len(parsed.contacts):
+        stored += _write_contacts(ctx, parsed.contacts)
+    return stored
+
+
+def _write_accounts(ctx: WriteContext, frame: pd.DataFrame) -> int:
+    """Store a ``PARSED_COLUMNS["crm_accounts"]`` frame; returns the rows stored."""
     company_id = resolve_companies(ctx, frame["name"], frame["domain"])
     rows = pd.DataFrame({
         "snapshot_id": ctx.snapshot_id, "external_id": frame["external_id"], "company_id": _company_ids(company_id),
@@ -642,10 +738,15 @@ def write_crm_accounts(ctx: WriteContext, parsed: ParsedFile) -> int:
 def write_crm_contacts(ctx: WriteContext, parsed: ParsedFile) -> int:
     """CRM contacts as people, plus an employment (source ``crm``) at the company their work email
     points to (else their account), so a contact whose email domain changed shows as a move."""
-    frame = parsed.frame
-    if frame.empty:
+    if parsed.frame.empty:
         return 0
+    return _write_contacts(ctx, parsed.frame)
+
+
+def _write_contacts(ctx: WriteContext, frame: pd.DataFrame) -> int:
+    """Store a ``PARSED_COLUMNS["crm_contacts"]`` frame (see ``write_crm_contacts``)."""
     frame = frame.copy()
+    frame["account_name"] = _single_accounts(ctx, frame)
     account_company = _account_companies(ctx, frame)
     domains = frame["email"].map(identity.employer_domain)
     by_domain = ctx.store.company_ids_by_domain(ctx.conn, domains.dropna().unique().tolist())
@@ -678,7 +779,7 @@ def write_crm_contacts(ctx: WriteContext, parsed: ParsedFile) -> int:
 
 def _find_contact(ctx: WriteContext, text: str, company_id: object) -> int | None:
     """A person named in an opportunity's contact roles: by email, else by name at the company,
-    else by a name only one person has."""
+    else by a name only one person has (of several, the one this CRM has seen)."""
     if email := identity.normalise_email(text):
         return ctx.store.people_by_email(ctx.conn, [email]).get(email)
     key = identity.name_key(text)
@@ -688,11 +789,11 @@ def _find_contact(ctx: WriteContext, text: str, company_id: object) -> int | Non
     if candidates.empty:
         return None
     if not pd.isna(company_id):
-        here = candidates[candidates.company_id == company_id]
-        if len(here):
-            return int(here.person_id.iloc[0])
-    ids = candidates.person_id.unique()
-    return int(ids[0]) if len(ids) == 1 else None
+        here = [int(p) for p in candidates.loc[candidates.company_id == company_id, "person_id"].unique()]
+        if here:
+            return here[0] if len(here) == 1 else _same_source(ctx, {0: here}).get(0, min(here))
+    ids = [int(p) for p in candidates.person_id.unique()]
+    return ids[0] if len(ids) == 1 else _same_source(ctx, {0: ids}).get(0)
 
 
 @writer("crm_opportunities")
@@ -702,6 +803,7 @@ def write_crm_opportunities(ctx: WriteContext, parsed: ParsedFile) -> int:
     frame = parsed.frame
     if frame.empty:
         return 0
+    frame = frame.assign(account_name=_single_accounts(ctx, frame))
     company_id = _account_companies(ctx, frame)
     roles = []
     for line, cid, entries in zip(frame["line"], company_id, frame["contact_roles"]):
@@ -727,7 +829,9 @@ def _people_from_text(ctx: WriteContext, texts: pd.Series, company_id: pd.Series
     """Person ids for cells holding a name, an email or a profile URL.
 
     A bare name with no company is matched when exactly one known person has it; when
-    several do, a new person is created and listed for review against each of them.
+    several do, the one this source has seen (``_same_source``: a referral list names the
+    person it named before), else a new person is created and listed for review against each
+    of them (a pair already settled is not listed again: ``Store.add_review``).
     """
     parts = pd.DataFrame([classify_party(t) for t in texts], index=texts.index)
     parts["company_id"] = company_id
@@ -745,6 +849,9 @@ def _people_from_text(ctx: WriteContext, texts: pd.Series, company_id: pd.Series
                 ids[idx] = int(matches[0])
             elif len(matches) > 1:
                 ambiguous[idx] = [int(m) for m in matches]
+        for idx, pid in _same_source(ctx, ambiguous).items():
+            ids[idx] = pid
+            del ambiguous[idx]
     rest = ids.isna()
     if rest.any():
         ids[rest] = resolve_people(ctx, parts[rest])

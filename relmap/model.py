@@ -335,6 +335,9 @@ class ParsedFile:
     owner_hint: str | None = None  # e.g. the member's name from Profile.csv
     as_of_hint: date | None = None  # e.g. the export date in an archive's name
     rejection: str | None = None  # a failed archive member: why nothing of it is stored
+    #: crm_accounts only: the primary contact each account row names (Close's lead export), as a
+    #: ``PARSED_COLUMNS["crm_contacts"]`` frame; stored as CRM contacts of the same snapshot.
+    contacts: pd.DataFrame | None = None
 
 
 @dataclass

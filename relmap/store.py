@@ -524,10 +524,52 @@ class Store:
             index.create(conn)
 
     def add_review(self, conn: Connection, entity: str, left_id: int, right_id: int,
-                   confidence: float, reason: str, snapshot_id: int | None) -> None:
+                   confidence: float, reason: str, snapshot_id: int | None) -> bool:
+        """List a pair for a user to settle. A pair already waiting, or already kept apart by a
+        user, is not listed again (either order); returns whether a review was added."""
+        if left_id == right_id or self._pair_reviewed(conn, entity, left_id, right_id, ("open", "kept_apart")):
+            return False
         conn.execute(identity_reviews.insert().values(
             entity=entity, left_id=left_id, right_id=right_id, confidence=confidence,
             reason=reason, status="open", snapshot_id=snapshot_id))
+        return True
+
+    @staticmethod
+    def _pair_reviewed(conn: Connection, entity: str, a: int, b: int, statuses: tuple[str, ...]) -> bool:
+        """Whether a review of the pair ``a``, ``b`` (either order) has one of ``statuses``."""
+        r = identity_reviews.c
+        return conn.execute(select(r.id).where(
+            r.entity == entity, r.status.in_(statuses),
+            ((r.left_id == a) & (r.right_id == b)) | ((r.left_id == b) & (r.right_id == a))).limit(1)).first() is not None
+
+    def kept_apart_pairs(self, conn: Connection, person_ids: Iterable[int]) -> set[frozenset[int]]:
+        """Pairs of these people a user kept apart (a split, or a review settled as keep apart)."""
+        ids = sorted({int(p) for p in person_ids})
+        r = identity_reviews.c
+        pairs: set[frozenset[int]] = set()
+        for chunk in _chunks(ids):
+            query = select(r.left_id, r.right_id).where(
+                r.entity == "person", r.status == "kept_apart", r.left_id.in_(chunk) | r.right_id.in_(chunk))
+            pairs.update(frozenset((int(a), int(b))) for a, b in conn.execute(query) if a != b)
+        return pairs
+
+    def person_sightings(self, conn: Connection, person_ids: Iterable[int]) -> pd.DataFrame:
+        """The snapshots that hold records about these people (employments, relationships, CRM
+        contacts, referrals): columns person_id, snapshot_id, rep_id, kind, layout, as_of."""
+        columns = ["person_id", "snapshot_id", "rep_id", "kind", "layout", "as_of"]
+        frames = [pd.DataFrame(columns=columns)]
+        for chunk in _chunks(sorted({int(p) for p in person_ids}), _CHUNK // 5):
+            seen = union(*(select(col.label("person_id"), table.c.snapshot_id).where(col.in_(chunk))
+                           for table, col in ((employments, employments.c.person_id),
+                                              (relationships, relationships.c.person_id),
+                                              (crm_contacts, crm_contacts.c.person_id),
+                                              (referrals, referrals.c.referrer_id),
+                                              (referrals, referrals.c.referred_id)))).subquery()
+            query = (select(seen.c.person_id, seen.c.snapshot_id, snapshots.c.rep_id, snapshots.c.kind,
+                            snapshots.c.layout, snapshots.c.as_of)
+                     .select_from(seen.join(snapshots, snapshots.c.id == seen.c.snapshot_id)))
+            frames.append(_frame(conn.execute(query), columns))
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     # --- CRM lookups, identity reviews, merge and split -----------------------------------
 
@@ -613,12 +655,33 @@ class Store:
             conn.execute(identity_reviews.update().where(
                 identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
                 identity_reviews.c.right_id == keep_id).values(status="merged"))
+            self._settle_repeated_reviews(conn, "person", keep_id)
             conn.execute(people.delete().where(people.c.id == drop_id))
             self._bump_generation(conn)
             fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
             if fill:
                 conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
         return True
+
+    def _settle_repeated_reviews(self, conn: Connection, entity: str, kept_id: int) -> None:
+        """After a merge repointed reviews to ``kept_id``: an open review of a pair a user already
+        kept apart is settled as kept apart, and a pair waiting twice is listed once."""
+        r = identity_reviews.c
+        rows = conn.execute(select(r.id, r.left_id, r.right_id, r.status).where(
+            r.entity == entity, (r.left_id == kept_id) | (r.right_id == kept_id)).order_by(r.id)).all()
+        kept_apart = {frozenset((a, b)) for _, a, b, status in rows if status == "kept_apart"}
+        waiting: set[frozenset[int]] = set()
+        for review_id, a, b, status in rows:
+            pair = frozenset((a, b))
+            if status != "open":
+                continue
+            if len(pair) == 1:  # the merged pair itself
+                conn.execute(identity_reviews.update().where(r.id == review_id).values(status="merged"))
+            elif pair in kept_apart:
+                conn.execute(identity_reviews.update().where(r.id == review_id).values(status="kept_apart"))
+            elif pair in waiting:
+                conn.execute(identity_reviews.delete().where(r.id == review_id))
+            waiting.add(pair)
 
     def _repoint_contact_roles(self, conn: Connection, drop_id: int, keep_id: int | None,
                                snapshot_ids: list[int] | None = None) -> None:
@@ -654,6 +717,7 @@ class Store:
                 conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "company",
                                                              identity_reviews.c[col] == drop_id)
                              .values({col: keep_id}))
+            self._settle_repeated_reviews(conn, "company", keep_id)
             conn.execute(companies.delete().where(companies.c.id == drop_id))
             self._bump_generation(conn)
             self.add_company_alias(conn, drop["norm_key"], keep_id)

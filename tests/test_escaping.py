@@ -474,3 +474,35 @@ def test_backup_of_hostile_store_restores_the_same_report(sqlite_store, tmp_path
     assert main(["report", "--db", restored, "--json"]) == 0
     after = capsys.readouterr().out
     assert _strict_json(after) == _strict_json(before) and H.SCRIPT in after
+
+
+# --- terminal output -------------------------------------------------------------------------
+
+#: What a terminal acts on: C0/C1 controls (ESC starts colour, title and clear-screen sequences)
+#: and bidi overrides. Newline and tab are text.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("args", [
+    ["report"],
+    ["timeline", "--company", f"Bell{H.CONTROL} Co"],
+    ["paths", "--person", H.NAMES[8]],
+    ["suggest", "--company", f"Bell{H.CONTROL} Co"],
+])
+def test_cli_text_output_shows_control_characters_escaped(hostile_db, capsys, args):
+    """Names holding BEL, vertical tab, unit separator and a right-to-left override reach the
+    terminal as visible escapes (``\\x07``, ``\\u202e``), never as the characters themselves."""
+    assert main([*args, "--db", hostile_db]) == 0
+    out = capsys.readouterr().out
+    assert out.strip()
+    assert not _TERMINAL_CONTROL.search(out), repr(_TERMINAL_CONTROL.search(out).group())
+    assert "\\x07" in out  # BEL in a name or company, shown
+
+
+def test_cli_import_line_escapes_an_escape_sequence_in_the_file_name(tmp_path, capsys):
+    path = tmp_path / "Conn\x1b]0;owned\x07ections.csv"
+    path.write_bytes(H.connections(H.PEOPLE[:2]))
+    assert main(["import", str(path), "--db", f"sqlite:///{tmp_path / 'r.db'}", "--owner", "Rep"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Conn\\x1b]0;owned\\x07ections.csv" in out

@@ -177,3 +177,34 @@ def test_fast_read_agrees_with_the_csv_module_on_random_text(pieces, preamble, l
     assert fast.header_line == lines[idx]
     assert list(fast.rows) == sniff.unwrap_quoted_rows(rows[idx + 1:], ",", 7)  # what _table gives
     assert list(fast.lines) == lines[idx + 1:]
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), date(2024, 1, 2)])
+def test_overlong_cells_are_found_among_missing_and_non_text_cells(missing):
+    """The longest-length shortcut of ``drop_overlong`` falls back to measuring text cells only
+    when a column also holds None, NaN or dates, and still skips the over-long row."""
+    import pandas as pd
+
+    from relmap.ingest import drop_overlong
+    from relmap.model import ParsedFile
+
+    frame = pd.DataFrame({"line": [2, 3, 4, 5], "company": ["Acme", missing, "C" * 301, "Initech"],
+                          "first_name": ["Ada", "Bo", "Cy", "Di"]})
+    parsed = ParsedFile("x.csv", "linkedin_connections", "2023+", frame, "hash")
+    drop_overlong(parsed)
+    assert parsed.frame["line"].tolist() == [2, 3, 5]
+    assert [p.line for p in parsed.problems] == [4]
+    assert "company is 301 characters long" in parsed.problems[0].message
+
+
+def test_contact_roles_are_measured_by_their_longest_name_not_their_count():
+    import pandas as pd
+
+    from relmap.ingest import drop_overlong
+    from relmap.model import ParsedFile
+
+    roles = [[{"name": "Ann", "role": "Champion"}], [{"name": "Z" * 201, "role": "User"}], []]
+    frame = pd.DataFrame({"line": [2, 3, 4], "contact_roles": roles})
+    parsed = ParsedFile("deals.csv", "crm_opportunities", "generic", frame, "hash")
+    drop_overlong(parsed)
+    assert parsed.frame["line"].tolist() == [2, 4] and [p.line for p in parsed.problems] == [3]

@@ -105,9 +105,17 @@ def test_hubspot_multi_valued_associations_take_the_first():
                                                   {"contact": "lio@kestrel.example", "role": None}]
 
 
-def test_first_of_a_multi_valued_cell():
-    assert [crm.first_of(v) for v in ("Acme (551203);Globex", ";Initech", "  ", None)] == \
+def test_first_association_of_a_multi_valued_cell():
+    assert [crm.first_association(v)[0] for v in ("Acme (551203);Globex", ";Initech", "  ", None)] == \
         ["Acme", "Initech", None, None]
+    # Several ids: the name cell holds as many companies; one id: one company, ";" and all.
+    assert crm.first_association("Kestrel Labs;Kestrel Holdings", "551;552") == ("Kestrel Labs", "551")
+    assert crm.first_association("Smith; Jones & Co", "553") == ("Smith; Jones & Co", "553")
+    assert crm.first_association("Smith; Jones & Co;Kestrel Labs", "553;551") == ("Smith; Jones & Co", "553")
+    assert crm.first_association(None, " 551 ; 552") == (None, "551")
+    # No id, no record id: kept whole here (the importer decides with what the store knows).
+    assert crm.first_association("Smith; Jones & Co") == ("Smith; Jones & Co", None)
+    assert crm.first_association("Kestrel Labs;Kestrel Holdings") == ("Kestrel Labs;Kestrel Holdings", None)
 
 
 # --- Dynamics 365, Close, Copper ----------------------------------------------------------------

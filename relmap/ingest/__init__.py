@@ -66,6 +66,15 @@ def _text_length(value: object) -> int:
     return 0
 
 
+def _all_short(values, limit: int) -> bool:
+    """Whether no text among ``values`` (text cells, None/NaN, dates) is longer than ``limit``:
+    the common case, answered by the longest length computed in C when every cell is text."""
+    try:
+        return max(map(len, values), default=0) <= limit
+    except TypeError:  # None / NaN / dates among the texts: measure the text cells only
+        return max((len(v) for v in values if v.__class__ is str), default=0) <= limit
+
+
 def drop_overlong(parsed: ParsedFile) -> None:
     """Skip the rows holding a cell longer than ``FIELD_LIMITS`` allows, each listed with its
     line (PostgreSQL would refuse the whole file; SQLite would keep any length)."""
@@ -77,7 +86,10 @@ def drop_overlong(parsed: ParsedFile) -> None:
     for column, limit in FIELD_LIMITS.items():
         if column not in frame:
             continue
-        lengths = frame[column].map(_text_length)
+        values = frame[column].to_numpy(dtype=object)
+        if column != "contact_roles" and _all_short(values, limit):
+            continue
+        lengths = pd.Series([_text_length(v) for v in values], index=frame.index)
         over = (lengths > limit) & ~skip
         for idx in frame.index[over]:
             problems.append(Problem(int(frame.at[idx, "line"]), (

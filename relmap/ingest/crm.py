@@ -664,6 +664,54 @@ def _column_mapping(name: str, kind: str, header: list[str], mapping: dict[str, 
     return cols
 
 
+# Columns of an accounts file that describe its primary contact (Close's lead export writes
+# primary_contact_name, _first_name, _last_name, _title, _primary_email): the field of each, by
+# what follows "primary contact" in the header key.
+_PRIMARY_CONTACT_FIELDS = {
+    "": "full_name", "name": "full_name", "fullname": "full_name", "firstname": "first_name",
+    "lastname": "last_name", "title": "title", "jobtitle": "title", "primaryemail": "email", "email": "email",
+    "emailaddress": "email", "id": "external_id",
+}
+
+
+def primary_contact_columns(header: list[str], cols: dict[int, str]) -> dict[str, list[int]]:
+    """Field -> column indexes of an accounts file's primary-contact columns (columns the account
+    mapping already uses excepted).
+
+    >>> primary_contact_columns(["id", "display_name", "primary_contact_name", "primary_contact_primary_email",
+    ...                          "primary_contact_other_emails"], {0: "external_id", 1: "name"})
+    {'full_name': [2], 'email': [3]}
+    """
+    out: dict[str, list[int]] = {}
+    for i, cell in enumerate(header):
+        key = norm_header(cell)
+        if i in cols or not key.startswith("primarycontact"):
+            continue
+        if field_name := _PRIMARY_CONTACT_FIELDS.get(key.removeprefix("primarycontact")):
+            out.setdefault(field_name, []).append(i)
+    return out
+
+
+def _primary_contacts(contacts: list[tuple[int, dict]], accounts: list[dict]) -> pd.DataFrame | None:
+    """The contact frame of the primary contacts named on account rows, each filed under its account
+    (name and id); rows naming no contact are left out, so they are not problems."""
+    by_line = {a["line"]: a for a in accounts}
+    records = []
+    for line, values in contacts:
+        account = by_line.get(line)
+        if account is None or not any(values.get(f) for f in ("full_name", "first_name", "last_name", "email")):
+            continue
+        row = {**values, "account_name": None}
+        record = _shape("crm_contacts", row, {"line": line}, line, [])
+        if record is not None:
+            record.update(account_name=account["name"], account_external_id=account["external_id"])
+            records.append(record)
+    if not records:
+        return None
+    frame = pd.DataFrame.from_records(records, columns=PARSED_COLUMNS["crm_contacts"])
+    return frame.astype(object).where(frame.notna(), None)
+
+
 def _check_required(name: str, kind: str, cols: dict[int, str]) -> None:
     present = set(cols.values())
     for options in REQUIRED[kind]:
@@ -954,6 +1002,7 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
     titles = {i - 1 for i in repeats if i and _only_first_cell(table.rows[i - 1])}
     problems: list[Problem] = []
     kept: list[tuple[int, dict]] = []
+    kept_rows: list[tuple[int, list[str]]] = []
     rows_read = 0
     for n, (row, line) in enumerate(zip(table.rows, table.lines)):
         cells = [c.strip() for c in row]
@@ -992,7 +1041,12 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
             if values.get(f) is None:
                 values[f] = v
         kept.append((line, values))
+        kept_rows.append((line, row))
 
+    contact_cols = primary_contact_columns(table.header, cols) if kind == "crm_accounts" else {}
+    contacts = [(line, {f: next((v for i in idx if i < len(row) and (v := identity.clean_text(row[i])) is not None),
+                                None) for f, idx in contact_cols.items()}) for line, row in kept_rows] \
+        if contact_cols else []
     date_fields = {"renewal_date", "last_activity", "close_date"} & (set(by_field) | set(group_values))
     localised = bool({norm_header(h) for h in table.header} & _LOCALISED_HEADERS)
     parsed_dates = {f: parse_dates([r.get(f) for _, r in kept], dayfirst=True if decimal_comma or localised else None)
@@ -1021,17 +1075,53 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
     frame = frame.astype(object).where(frame.notna(), None)  # None, not NaN, for empty cells
     layout = vendor or guess_vendor(table.header)
     return ParsedFile(path=path, kind=kind, layout=layout, frame=frame, content_hash=content_hash,
-                      rows_read=rows_read, problems=problems)
+                      rows_read=rows_read, problems=problems, contacts=_primary_contacts(contacts, records))
 
 
-def first_of(text: object) -> str | None:
-    """The first of several values in one cell (HubSpot joins associations with ``;``), without a
-    trailing record id: ``"Acme (5512);Globex"`` -> ``"Acme"``."""
-    raw = identity.clean_text(text)
+_RECORD_ID = re.compile(r"\s*\(\d{3,}\)$")  # HubSpot's "Acme (5512)": a name followed by its record id
+_BARE_SEMICOLON = re.compile(r"(?<!\s);(?!\s)")  # how HubSpot joins values: no space either side
+
+
+def _parts(text: str, separator: re.Pattern | str = ";") -> list[str]:
+    return [p.strip() for p in (separator.split(text) if isinstance(separator, re.Pattern) else text.split(separator))
+            if p.strip()]
+
+
+def first_association(names: object, ids: object = None) -> tuple[str | None, str | None]:
+    """The first association of a cell that may hold several, as ``(name, id)``, the name without
+    a trailing record id.
+
+    HubSpot joins the records associated with one row with ``;`` (``Kestrel Labs;Kestrel Holdings``
+    beside ``Associated Company IDs`` ``551;552``), but a company may have ``;`` in its name
+    (``Smith; Jones & Co``). So the name cell is split only when the file itself shows several
+    values: as many ids as name parts, or a part carrying its record id (``Acme (5512);Globex``).
+    One id means one company, ``;`` and all. Without either sign the cell is kept whole here; the
+    importer splits it when every part is a company it knows or HubSpot's bare ``;`` joins them
+    (``importer._single_accounts``).
+
+    >>> first_association("Kestrel Labs;Kestrel Holdings", "551;552")
+    ('Kestrel Labs', '551')
+    >>> first_association("Smith; Jones & Co", "553"), first_association("Smith; Jones & Co")
+    (('Smith; Jones & Co', '553'), ('Smith; Jones & Co', None))
+    >>> first_association("Acme (551203);Globex"), first_association(";Initech")
+    (('Acme', None), ('Initech', None))
+    """
+    raw_ids = identity.clean_text(ids)
+    id_parts = _parts(raw_ids) if raw_ids else []
+    first_id = clean_id(id_parts[0]) if id_parts else None
+    raw = identity.clean_text(names)
     if raw is None:
-        return None
-    head = next((part for part in (p.strip() for p in raw.split(";")) if part), None)
-    return identity.clean_text(re.sub(r"\s*\(\d{3,}\)$", "", head)) if head else None
+        return None, first_id
+    parts = _parts(raw)
+    if len(parts) <= 1 or len(id_parts) == 1:
+        name = parts[0] if len(parts) == 1 else raw
+    elif len(parts) == len(id_parts) or any(_RECORD_ID.search(p) for p in parts):
+        name = parts[0]
+    elif len(id_parts) > 1 and len(bare := _parts(raw, _BARE_SEMICOLON)) == len(id_parts):
+        name = bare[0]  # several associations, one of them with a "; " in its name
+    else:
+        name = raw
+    return identity.clean_text(_RECORD_ID.sub("", name)), first_id
 
 
 _EMAIL_IN_TEXT = re.compile(r"[^@\s<>;,\"'()\[\]]+@[^@\s<>;,\"'()\[\]]+\.[^@\s<>;,\"'()\[\]]+")
@@ -1112,9 +1202,9 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
         if not first and not last and not email:
             problems.append(Problem(line, "row has no contact name or email; skipped"))
             return None
+        account_name, account_id = first_association(r.get("account_name"), r.get("account_external_id"))
         rec.update(first_name=first, last_name=last, email=email, title=r.get("title"),
-                   account_name=first_of(r.get("account_name")),
-                   account_external_id=clean_id(first_of(r.get("account_external_id"))),
+                   account_name=account_name, account_external_id=account_id,
                    role=normalise_role(r.get("role")))
     else:
         if not r.get("name"):
@@ -1131,8 +1221,9 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
         if closed is None:
             closed = status_closed if status_closed is not None else \
                 won or stage_key.startswith("closed") or stage_key in {"lost", "deallost"} or bool(stage_closed)
-        rec.update(name=r["name"], account_name=first_of(r.get("account_name")),
-                   account_external_id=clean_id(first_of(r.get("account_external_id"))), stage=stage or r.get("status"),
+        account_name, account_id = first_association(r.get("account_name"), r.get("account_external_id"))
+        rec.update(name=r["name"], account_name=account_name, account_external_id=account_id,
+                   stage=stage or r.get("status"),
                    is_closed=bool(closed or won), is_won=bool(won),
                    contact_roles=parse_contact_roles(r.get("contact_roles")))
     return rec

@@ -247,8 +247,8 @@ def _dates(series: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, 
         parsed = _parse_dates(values)
         # Month-first dates written with "-" (12-25-2021): no strptime format of the list reads them.
         parsed.update({v: _numeric_date(v, False) for v, (d, _) in parsed.items() if d is None})
-    dates = series.map({v: d for v, (d, _) in parsed.items()}).astype(object)
-    dates = dates.where(dates.notna(), None)
+    by_text = {v: d for v, (d, _) in parsed.items()}
+    dates = pd.Series([by_text.get(v) for v in series.tolist()], index=series.index, dtype=object)
     bad = series.notna() & dates.isna()
     formats = {fmt for _, fmt in parsed.values() if fmt}
     return dates, bad, formats

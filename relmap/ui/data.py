@@ -180,7 +180,7 @@ def split_section(store) -> None:
             st.warning("Nothing was split: choose some, but not all, of the snapshots.")
         else:
             st.success(f"Split: {len(moved)} snapshot(s) now describe a new person #{new_id}, kept apart "
-                       f"from #{person_id}.")
+                       f"from #{person_id}; later exports from each source go to their own person.")
 
 
 def reviews_section(store) -> None:
@@ -204,7 +204,7 @@ def reviews_section(store) -> None:
     if decision:
         try:
             store.resolve_review(int(chosen), decision)
-            st.success("Merged." if decision == "merge" else "Kept apart.")
+            st.success("Merged." if decision == "merge" else "Kept apart: this pair will not be listed again.")
             st.rerun()
         except Exception as exc:  # never a traceback on a page
             st.error(f"Could not settle that match ({exc.__class__.__name__}).")
