@@ -90,6 +90,11 @@ _COMPLETE_EXPORT = {
     "Learning.csv": "Content Title,Content Description,Content Type,Content Last Watched Date (if viewed),"
     "Content Completed At (if completed),Content Saved,Notes taken on videos (if taken),\n"
     "Course,,VIDEO,09 Dec 2024,,false,,\n",
+    # Header only, as LinkedIn writes them when there is nothing to export.
+    "guide_messages.csv": "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,"
+    "SUBJECT,CONTENT,FOLDER\n",
+    "learning_role_play_messages.csv": "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,"
+    "RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n",
     "Publications.csv": "Name,Published On,Description,Publisher,Url\nEssay,14 Jan 2026,Desc,Press,https://x.example\n",
     "Articles/Articles/2024-01-01_post.html": "<html><body><table><tr><td>a</td><td>b</td></tr></table></body></html>",
     # A file LinkedIn may add one day that reads like a contacts list: no CRM vendor's header.

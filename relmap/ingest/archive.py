@@ -4,7 +4,8 @@ Members are read in memory (never written to disk, so names like ``../../x`` are
 harmless) and recognised by their header, not their name or folder depth. Members that
 are not a known kind (``UnknownKind``: Skills.csv, photos, empty files, LinkedIn files such as
 Recommendations_Received.csv whose names are not the member's network) are skipped silently; in a
-LinkedIn export, so are tables read as CRM files that no CRM vendor's header marks;
+LinkedIn export, so are tables read as CRM files that no CRM vendor's header marks; so is a
+member with a header and no rows (the export's empty ``guide_messages.csv``);
 a member that is a known kind but fails (missing columns, damaged or encrypted) becomes a
 ``ParsedFile`` with ``rejection`` set, so the import lists it as rejected with the reason
 while the good members import. Each member becomes its own ``ParsedFile``
@@ -207,6 +208,8 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
             except RejectedFile as exc:  # a kind relmap reads, but this file of it failed
                 failed.append(_failed(member_path, f"{member_path}: {exc}"))
                 continue
+            if not result.rows_read and not result.problems:
+                continue  # a header and no rows (LinkedIn's guide_messages.csv): nothing to import
             result.as_of_hint = result.as_of_hint or as_of
             parsed.append(result)
     if not parsed and not failed and nested:
