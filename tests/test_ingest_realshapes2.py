@@ -268,6 +268,23 @@ def test_salesforce_leads_report_company_account_column():
     ]
 
 
+def test_salesforce_opportunities_with_contact_roles_report():
+    # One row per deal and contact: the person columns and the role are the deal's contact roles.
+    parsed = _parse("sf_opportunities_with_contact_roles.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, len(parsed.frame), parsed.problems) == \
+        ("crm_opportunities", "salesforce", 3, 2, [])
+    assert _records(parsed, "line", "name", "account_name", "amount", "is_won", "contact_roles") == [
+        (2, "Aster renewal", "Aster Corp", 10000.0, True, [{"contact": "Ava Stone", "role": "economic_buyer"},
+                                                           {"contact": "Ben Reed", "role": "technical_buyer"}]),
+        (4, "Birch pilot", "Birch LLC", 2500.0, False, [{"contact": "Cleo Park", "role": "champion"}]),
+    ]
+    # Two deals of one name at one account, a year apart, stay two.
+    data = (b"Opportunity Name,Account Name,Close Date,Amount,First Name,Last Name,Contact Role\n"
+            b"Renewal,Aster Corp,1/15/2024,900,Ava,Stone,Champion\nRenewal,Aster Corp,1/15/2025,900,Ava,Stone,Champion\n")
+    [parsed] = parse_bytes("renewals.csv", data)
+    assert [d.year for d in parsed.frame.close_date] == [2024, 2025]
+
+
 def test_hubspot_primary_associated_company_id():
     parsed = _parse("hubspot_contacts_primary_company.csv")
     assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_contacts", "hubspot", 2, [])

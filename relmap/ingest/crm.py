@@ -692,6 +692,49 @@ def primary_contact_columns(header: list[str], cols: dict[int, str]) -> dict[str
     return out
 
 
+# The person columns of an "Opportunities with Contact Roles" report: one row per deal and contact.
+_OPPORTUNITY_PEOPLE = {"first": {"firstname", "contactfirstname"}, "last": {"lastname", "contactlastname"},
+                       "email": {"email", "emailaddress", "contactemail"}, "full": {"fullname", "contactfullname"},
+                       "role": {"contactrole", "role", "opportunityrole", "contactroles"}}
+
+
+def _opportunity_people(header: list[str], cols: dict[int, str]) -> dict[str, int]:
+    """Column of each person part (first, last, email, full name) and of the role, when an
+    opportunities file names a contact per row; empty otherwise. A column the user mapped is left alone."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = norm_header(cell)
+        for part, keys in _OPPORTUNITY_PEOPLE.items():
+            if key in keys and part not in found and cols.get(i) in (None, "contact_roles"):
+                found[part] = i
+    return found if set(found) - {"role"} else {}
+
+
+def _with_row_contacts(records: list[dict], rows: dict[int, list[str]], people: dict[str, int]) -> list[dict]:
+    """Each row's contact (email, else name) with its role as the opportunity's contact roles, and
+    the rows of one opportunity (same id, else same name, account, close date and amount) merged
+    into its first row."""
+
+    def cell(row: list[str], part: str) -> str | None:
+        i = people.get(part)
+        return identity.clean_text(row[i]) if i is not None and i < len(row) else None
+
+    merged: dict[tuple, dict] = {}
+    for rec in records:
+        row = rows.get(rec["line"], [])
+        who = first_email(cell(row, "email")) or \
+            identity.clean_text(" ".join(p for p in (cell(row, "first"), cell(row, "last")) if p)) or cell(row, "full")
+        roles = [{"contact": who, "role": normalise_role(cell(row, "role"))}] if who else []
+        key = ("id", rec["external_id"]) if rec.get("external_id") else \
+            ("name", rec["name"], rec.get("account_name"), rec.get("close_date"), rec.get("amount"))
+        if key in merged:
+            merged[key]["contact_roles"] += [r for r in roles if r not in merged[key]["contact_roles"]]
+        else:
+            rec["contact_roles"] = roles
+            merged[key] = rec
+    return list(merged.values())
+
+
 def _primary_contacts(contacts: list[tuple[int, dict]], accounts: list[dict]) -> pd.DataFrame | None:
     """The contact frame of the primary contacts named on account rows, each filed under its account
     (name and id); rows naming no contact are left out, so they are not problems."""
@@ -1071,6 +1114,8 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
         record = _shape(kind, r, rec, line, problems)
         if record is not None:
             records.append(record)
+    if kind == "crm_opportunities" and (people := _opportunity_people(table.header, cols)):
+        records = _with_row_contacts(records, dict(kept_rows), people)
     frame = pd.DataFrame.from_records(records, columns=PARSED_COLUMNS[kind])
     frame = frame.astype(object).where(frame.notna(), None)  # None, not NaN, for empty cells
     layout = vendor or guess_vendor(table.header)
