@@ -799,10 +799,14 @@ def _find_contact(ctx: WriteContext, text: str, company_id: object) -> int | Non
 @writer("crm_opportunities")
 def write_crm_opportunities(ctx: WriteContext, parsed: ParsedFile) -> int:
     """CRM opportunities tied to their account's company; contact roles stored as
-    ``[{"person_id", "role"}]`` for the contacts relmap knows."""
+    ``[{"person_id", "role"}]`` for the contacts relmap knows. The contacts a report names per
+    row (an "Opportunities with Contact Roles" report) are stored first, as CRM contacts."""
     frame = parsed.frame
     if frame.empty:
         return 0
+    contacts_stored = 0
+    if parsed.contacts is not None and len(parsed.contacts):
+        contacts_stored = _write_contacts(ctx, parsed.contacts)
     frame = frame.assign(account_name=_single_accounts(ctx, frame))
     company_id = _account_companies(ctx, frame)
     roles = []
@@ -822,7 +826,7 @@ def write_crm_opportunities(ctx: WriteContext, parsed: ParsedFile) -> int:
         "is_closed": frame["is_closed"].astype(bool), "is_won": frame["is_won"].astype(bool), "owner": frame["owner"],
         "contact_roles": roles,
     })
-    return ctx.store.insert_rows(ctx.conn, "crm_opportunities", _records(rows))
+    return ctx.store.insert_rows(ctx.conn, "crm_opportunities", _records(rows)) + contacts_stored
 
 
 def _people_from_text(ctx: WriteContext, texts: pd.Series, company_id: pd.Series) -> pd.Series:

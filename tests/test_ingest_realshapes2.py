@@ -278,11 +278,26 @@ def test_salesforce_opportunities_with_contact_roles_report():
                                                            {"contact": "Ben Reed", "role": "technical_buyer"}]),
         (4, "Birch pilot", "Birch LLC", 2500.0, False, [{"contact": "Cleo Park", "role": "champion"}]),
     ]
+    # The contacts themselves come along, filed under the deal's account (stored before the deals).
+    assert [tuple(r) for r in parsed.contacts[["line", "first_name", "last_name", "title", "account_name",
+                                               "role"]].itertuples(index=False)] == [
+        (2, "Ava", "Stone", "CFO", "Aster Corp", "economic_buyer"),
+        (3, "Ben", "Reed", "IT Lead", "Aster Corp", "technical_buyer"),
+        (4, "Cleo", "Park", "COO", "Birch LLC", "champion")]
     # Two deals of one name at one account, a year apart, stay two.
     data = (b"Opportunity Name,Account Name,Close Date,Amount,First Name,Last Name,Contact Role\n"
             b"Renewal,Aster Corp,1/15/2024,900,Ava,Stone,Champion\nRenewal,Aster Corp,1/15/2025,900,Ava,Stone,Champion\n")
     [parsed] = parse_bytes("renewals.csv", data)
     assert [d.year for d in parsed.frame.close_date] == [2024, 2025]
+
+
+def test_contact_roles_report_imports_its_contacts_and_links_the_roles(tmp_path):
+    from relmap.importer import import_paths
+    from relmap.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    [result] = import_paths(store, [SHAPES / "sf_opportunities_with_contact_roles.csv"])
+    assert (result.status, result.records_imported, result.problems) == ("imported", 5, [])
 
 
 def test_hubspot_primary_associated_company_id():

@@ -695,7 +695,8 @@ def primary_contact_columns(header: list[str], cols: dict[int, str]) -> dict[str
 # The person columns of an "Opportunities with Contact Roles" report: one row per deal and contact.
 _OPPORTUNITY_PEOPLE = {"first": {"firstname", "contactfirstname"}, "last": {"lastname", "contactlastname"},
                        "email": {"email", "emailaddress", "contactemail"}, "full": {"fullname", "contactfullname"},
-                       "role": {"contactrole", "role", "opportunityrole", "contactroles"}}
+                       "role": {"contactrole", "role", "opportunityrole", "contactroles"},
+                       "title": {"jobtitle", "contacttitle", "title"}}
 
 
 def _opportunity_people(header: list[str], cols: dict[int, str]) -> dict[str, int]:
@@ -705,26 +706,39 @@ def _opportunity_people(header: list[str], cols: dict[int, str]) -> dict[str, in
     for i, cell in enumerate(header):
         key = norm_header(cell)
         for part, keys in _OPPORTUNITY_PEOPLE.items():
-            if key in keys and part not in found and cols.get(i) in (None, "contact_roles"):
+            if key in keys and part not in found and cols.get(i) in (None, "contact_roles", "name"):
                 found[part] = i
-    return found if set(found) - {"role"} else {}
+    if "title" in found and cols.get(found["title"]) == "name" and \
+            not any(f == "name" and i != found["title"] for i, f in cols.items()):
+        del found["title"]  # "Title" is the deal's name here (Pipedrive), not the contact's job title
+    return found if set(found) - {"role", "title"} else {}
 
 
-def _with_row_contacts(records: list[dict], rows: dict[int, list[str]], people: dict[str, int]) -> list[dict]:
+def _with_row_contacts(records: list[dict], rows: dict[int, list[str]],
+                       people: dict[str, int]) -> tuple[list[dict], pd.DataFrame | None]:
     """Each row's contact (email, else name) with its role as the opportunity's contact roles, and
     the rows of one opportunity (same id, else same name, account, close date and amount) merged
-    into its first row."""
+    into its first row. Also the contacts themselves, as CRM contacts of the deal's account."""
 
     def cell(row: list[str], part: str) -> str | None:
         i = people.get(part)
         return identity.clean_text(row[i]) if i is not None and i < len(row) else None
 
     merged: dict[tuple, dict] = {}
+    contacts = []
     for rec in records:
         row = rows.get(rec["line"], [])
-        who = first_email(cell(row, "email")) or \
-            identity.clean_text(" ".join(p for p in (cell(row, "first"), cell(row, "last")) if p)) or cell(row, "full")
+        email = first_email(cell(row, "email"))
+        first, last = cell(row, "first"), cell(row, "last")
+        if not first and not last:
+            first, last = split_name(cell(row, "full"))
+        who = email or identity.clean_text(" ".join(p for p in (first, last) if p))
         roles = [{"contact": who, "role": normalise_role(cell(row, "role"))}] if who else []
+        if who:
+            contacts.append({"line": rec["line"], "external_id": None, "first_name": first, "last_name": last,
+                             "email": email, "title": cell(row, "title"), "account_name": rec.get("account_name"),
+                             "account_external_id": rec.get("account_external_id"),
+                             "role": normalise_role(cell(row, "role")), "owner": None, "last_activity": None})
         key = ("id", rec["external_id"]) if rec.get("external_id") else \
             ("name", rec["name"], rec.get("account_name"), rec.get("close_date"), rec.get("amount"))
         if key in merged:
@@ -732,7 +746,10 @@ def _with_row_contacts(records: list[dict], rows: dict[int, list[str]], people: 
         else:
             rec["contact_roles"] = roles
             merged[key] = rec
-    return list(merged.values())
+    if not contacts:
+        return list(merged.values()), None
+    frame = pd.DataFrame.from_records(contacts, columns=PARSED_COLUMNS["crm_contacts"])
+    return list(merged.values()), frame.astype(object).where(frame.notna(), None)
 
 
 def _primary_contacts(contacts: list[tuple[int, dict]], accounts: list[dict]) -> pd.DataFrame | None:
@@ -1114,13 +1131,15 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
         record = _shape(kind, r, rec, line, problems)
         if record is not None:
             records.append(record)
+    row_contacts = None
     if kind == "crm_opportunities" and (people := _opportunity_people(table.header, cols)):
-        records = _with_row_contacts(records, dict(kept_rows), people)
+        records, row_contacts = _with_row_contacts(records, dict(kept_rows), people)
     frame = pd.DataFrame.from_records(records, columns=PARSED_COLUMNS[kind])
     frame = frame.astype(object).where(frame.notna(), None)  # None, not NaN, for empty cells
     layout = vendor or guess_vendor(table.header)
     return ParsedFile(path=path, kind=kind, layout=layout, frame=frame, content_hash=content_hash,
-                      rows_read=rows_read, problems=problems, contacts=_primary_contacts(contacts, records))
+                      rows_read=rows_read, problems=problems,
+                      contacts=row_contacts if row_contacts is not None else _primary_contacts(contacts, records))
 
 
 _RECORD_ID = re.compile(r"\s*\(\d{3,}\)$")  # HubSpot's "Acme (5512)": a name followed by its record id
