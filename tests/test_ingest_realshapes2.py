@@ -454,3 +454,15 @@ def test_salesforce_child_objects_are_no_records_of_their_parents(member):
     assert crm.salesforce_object(header) == ""
     with pytest.raises(UnknownKind):
         parse_bytes(member, (SHAPES / "sf_data_export" / member).read_bytes())
+
+
+def test_list_of_referred_people_with_a_referred_by_column():
+    parsed = _parse("referred_people_list.csv")
+    assert (parsed.kind, parsed.rows_read, parsed.problems) == ("referrals", 2, [])
+    assert _records(parsed, "referrer", "referred", "company", "referred_on") == [
+        ("Joe Whitfield", "Richard Alvarez", "Brightwater Logistics", date(2024, 11, 2)),
+        ("ama@kestrel.example", "Leo Park", "Vantor Inc", date(2024, 12, 1))]
+    # Outlook's address book has a "Referred By" column too: still contacts.
+    outlook = b"First Name,Last Name,E-mail Address,Company,Referred By\nGael,Winter,gael@fake.example,UTN Fake,Joe\n"
+    [parsed] = parse_bytes("contacts.csv", outlook)
+    assert (parsed.kind, len(parsed.frame)) == ("crm_contacts", 1)

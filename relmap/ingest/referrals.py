@@ -37,10 +37,28 @@ MARKERS = {"referrer", "referredby", "introducer", "introducedby", "referrername
            "referreremail"}
 
 
+#: A list of referred people with a "Referred By" column: their name column is the referred one
+#: (not when the names are split into first and last name: that is a contacts export, Outlook's).
+_REFERRED_NAME = ["name", "fullname", "contactname", "personname"]
+
+
 def looks_like_referrals(header: list[str]) -> bool:
-    """True when the header has a referrer column and a referred column."""
+    """True when the header has a referrer column and a referred column.
+
+    >>> looks_like_referrals(["Name", "Company", "Referred By", "Date"])
+    True
+    >>> looks_like_referrals(["First Name", "Last Name", "E-mail Address", "Referred By"])
+    False
+    """
     normed = {norm_header(h) for h in header}
-    return bool(normed & MARKERS) and bool(normed & set(ALIASES["referred"]))
+    return bool(normed & MARKERS) and bool(normed & set(ALIASES["referred"]) or _name_column(normed))
+
+
+def _name_column(normed: set[str]) -> str | None:
+    """The referred person's name column of a list of referred people, if it is one."""
+    if normed & {"firstname", "lastname"}:
+        return None
+    return next((a for a in _REFERRED_NAME if a in normed), None)
 
 
 def classify_party(text: object) -> dict:
@@ -67,6 +85,9 @@ def column_indexes(header: list[str]) -> dict[str, int]:
             if idx:
                 cols[field_name] = idx[0]
                 break
+    normed = [norm_header(h) for h in header]
+    if "referred" not in cols and "referrer" in cols and (name := _name_column(set(normed))):
+        cols["referred"] = normed.index(name)
     return cols
 
 
