@@ -309,6 +309,15 @@ def test_hubspot_primary_associated_company_id():
     ]
 
 
+def test_hubspot_view_export_with_primary_company():
+    data = (b"Record ID,First Name,Last Name,Email,Contact owner,Primary Company,Last Activity Date\n"
+            b"1,Ama,Boateng,ama@kestrel.example,Dana Rep,Kestrel Foods,2024-11-04 10:22\n")
+    parsed = _parse("hubspot-crm-exports-all-contacts-2024-12-05.csv", data)
+    assert (parsed.kind, parsed.layout) == ("crm_contacts", "hubspot")
+    assert _records(parsed, "first_name", "account_name", "owner", "last_activity") == [
+        ("Ama", "Kestrel Foods", "Dana Rep", date(2024, 11, 4))]
+
+
 def test_zoho_exports_with_record_id_and_lookup_ids():
     contacts = _parse("zoho_contacts.csv")
     assert (contacts.kind, contacts.layout, contacts.rows_read, contacts.problems) == ("crm_contacts", "zoho", 2, [])
