@@ -350,6 +350,13 @@ def test_suitecrm_exports_assigned_user_and_an_accounts_file_with_an_email_colum
         ("Harbor rollout", "Harbor Tools Inc", "Closed Won", 12000.0, date(2025, 3, 31), True, "Nia Rep")]
 
 
+def test_insightly_contacts_record_owner_and_last_activity():
+    parsed = _parse("insightly_contacts.csv")
+    assert (parsed.kind, parsed.rows_read, parsed.problems) == ("crm_contacts", 1, [])
+    assert _records(parsed, "external_id", "first_name", "account_name", "owner", "last_activity") == [
+        ("1001", "Hana", "Kito Robotics", "Priya Fakesh", date(2024, 5, 1))]
+
+
 def test_close_lead_export_named_by_lead_name():
     # Close writes "lead_name" (not "display_name") in some exports, with the primary contact split.
     parsed = _parse("close_leads_lead_name.csv")

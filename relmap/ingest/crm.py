@@ -51,7 +51,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "arr": ["arr", "annualrecurringrevenue", "contractvalue", "acv", "annualcontractvalue"],
         "renewal_date": ["renewaldate", "nextrenewaldate", "contractenddate", "contractrenewaldate", "renewal"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
-                          "lastengagementdate", "lastinteraction", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
+                          "lastengagementdate", "lastinteraction", "dateoflastactivity", "lastcontactedtime", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
     "crm_contacts": {
         "external_id": ["id", "contactid", "recordid", "externalid", "personid", "apollocontactid", "itemid"],
@@ -78,7 +78,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                   "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "kontaktinhaber", "proprietaireducontact",
                   "propietariodelcontacto", "contacteigenaar"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
-                          "lastengagementdate", "lastinteraction", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
+                          "lastengagementdate", "lastinteraction", "dateoflastactivity", "lastcontactedtime", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
     "crm_opportunities": {
         "external_id": ["id", "opportunityid", "recordid", "dealid", "itemid"],
