@@ -193,6 +193,23 @@ def test_connected_on_as_an_excel_day_number():
     assert [(p.line, "unreadable date '12345'" in p.message) for p in parsed.problems] == [(4, True)]
 
 
+def test_messages_drafts_and_spam_are_no_touch():
+    header = ("CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,"
+              "CONTENT,FOLDER,ATTACHMENTS,IS MESSAGE DRAFT\n")
+    dana, lars, ann = ("Dana Rep,https://www.linkedin.com/in/dana-rep-fake", "Lars Holm,https://www.linkedin.com/in/lars-holm-fake",
+                       "Ann Lee,https://www.linkedin.com/in/ann-lee-fake")
+    rows = [f"c1,,{lars},{dana},2024-12-01 10:00:00 UTC,,SECRET hi,INBOX,,false",
+            f"c1,,{dana},{lars},2024-12-09 10:00:00 UTC,,SECRET unsent,INBOX,,true",  # a draft
+            f"c2,,Spam Guy,https://www.linkedin.com/in/spam-guy-fake,{dana},2024-12-02 10:00:00 UTC,,SECRET,SPAM,,false",
+            f"c3,,{dana},{ann},2024-11-02 10:00:00 UTC,,SECRET yo,ARCHIVE,,false",
+            f"c3,,{ann},{dana},2024-11-03 10:00:00 UTC,,SECRET yo,ARCHIVE,,false"]
+    parsed = _parse("messages.csv", (header + "\n".join(rows) + "\n").encode())
+    assert (parsed.kind, parsed.rows_read, parsed.problems) == ("linkedin_messages", 5, [])
+    assert _records(parsed, "counterpart_name", "last_touch", "message_count") == [
+        ("Lars Holm", date(2024, 12, 1), 1), ("Ann Lee", date(2024, 11, 3), 2)]
+    assert "SECRET" not in parsed.frame.to_csv()
+
+
 def test_invitations_resaved_with_semicolons_read_day_first():
     data = ("From;To;Sent At;Message;Direction\r\nDana Rep;Priya Raman;03.11.2024 16:12;;OUTGOING\r\n"
             "Omar Haddad;Dana Rep;02/11/2024 09:00;;INCOMING\r\n").encode("cp1252")

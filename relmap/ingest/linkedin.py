@@ -474,8 +474,8 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
     """Per counterpart of the exporting member: last message date and message count.
 
     The exporting member is the participant present in the most messages. Only the
-    FROM/TO names, profile URLs and DATE columns are read: SUBJECT and CONTENT never
-    leave this function.
+    FROM/TO names, profile URLs, DATE, FOLDER and IS MESSAGE DRAFT columns are read: SUBJECT
+    and CONTENT never leave this function. Drafts and messages in the SPAM folder are no touch.
     """
     raw, lines = _frame(table)
     f = pd.DataFrame({
@@ -489,7 +489,10 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
     f["touch"], bad, _ = _dates(f["date_text"], _european(table))
     problems = [_date_problem(int(line), "DATE", text, "2024-05-01 10:22:31 UTC")
                 for line, text in zip(f.loc[bad, "line"], f.loc[bad, "date_text"])]
-    f = f[~bad]
+    # A draft never sent (2024+ "IS MESSAGE DRAFT") and a message LinkedIn filed as spam touch nobody.
+    draft = _column(raw, table, "is message draft").str.lower().isin(["true", "yes", "1"])
+    spam = _column(raw, table, "folder").str.upper().eq("SPAM")
+    f = f[~bad & ~draft.to_numpy(dtype=bool) & ~spam.fillna(False).to_numpy(dtype=bool)]
 
     # Participants of each message as (key, name, url); the key is the URL, else the folded name.
     def key(name: str | None, url: str | None) -> str | None:
