@@ -151,6 +151,8 @@ _KIND_MARKERS = (
 # Opportunity markers that a contacts list may carry too (Apollo's prospecting "Stage"): they
 # name an opportunities file only when no column names a person.
 _WEAK_OPPORTUNITY_MARKERS = {"stage", "phase", "etape", "etapa"}
+_DEAL_FIELDS = {"amount", "closedate", "value", "dealvalue", "expectedclosedate", "closingdate", "probability",
+                "dealamount", "betrag", "montant", "importe"}
 _PERSON_MARKERS = {"firstname", "lastname", "fullname", "contactname", "vorname", "nachname", "prenom", "apellido",
                    "apellidos", "voornaam", "achternaam"}
 
@@ -601,6 +603,8 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
     True
     >>> detect_kind(["First Name", "Last Name", "Company", "Email", "Stage"])  # an Apollo people export
     'crm_contacts'
+    >>> detect_kind(["Name", "Contact Name", "Stage", "Amount", "Close Date"])
+    'crm_opportunities'
     >>> detect_kind(["Title", "Value", "Stage", "Organization", "Contact person"])
     'crm_opportunities'
     >>> detect_kind(["Name", "Account Type", "Industry", "Website", "Email Address"]), detect_kind(["Name", "Email", "Website"])
@@ -612,7 +616,8 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
     normed = {norm_header(c) for c in header}
     for kind, markers in _KIND_MARKERS:
         found = normed & markers
-        if kind == "crm_opportunities" and found <= _WEAK_OPPORTUNITY_MARKERS and normed & _PERSON_MARKERS:
+        if kind == "crm_opportunities" and found <= _WEAK_OPPORTUNITY_MARKERS and normed & _PERSON_MARKERS \
+                and not normed & _DEAL_FIELDS:
             continue  # a people list with a prospecting stage (Apollo): contacts
         if kind == "crm_contacts" and found <= _WEAK_CONTACT_MARKERS and len(normed & _ACCOUNT_FIELDS) >= 2:
             continue  # companies with their general email address: accounts
