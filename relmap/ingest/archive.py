@@ -219,7 +219,7 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         raise RejectedFile(f"{display} holds no file relmap knows (looked for Connections, Invitations, "
                            "messages, Positions, Profile and CRM exports by their headers); "
                            "upload the LinkedIn data export zip or the CSV files themselves.")
-    if any(p.kind.startswith("linkedin_") for p in parsed):
+    if not mapping and any(p.kind.startswith("linkedin_") for p in parsed):
         # A LinkedIn export: its other files (and any LinkedIn adds later) are no CRM export, even
         # when a header reads like one; a CRM vendor's own export beside them is still read.
         parsed = [p for p in parsed if p.kind.startswith("linkedin_") or p.kind == "referrals" or p.layout != "mapped"]
