@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 import pandas as pd
 
 from relmap import config, identity
+from relmap.ingest.months import named_date
 from relmap.ingest.sniff import Table, decode, read_records, unwrap_quoted_rows
 from relmap.model import PARSED_COLUMNS, MappingNeeded, ParsedFile, Problem, RejectedFile
 
@@ -891,6 +892,8 @@ def parse_dates(values: list[str | None], dayfirst: bool | None = None) -> list[
     [datetime.date(2024, 3, 31), datetime.date(2024, 4, 1), datetime.date(2024, 5, 2), datetime.date(2021, 12, 1), 'soon', None]
     >>> parse_dates(["5-3-2024", "25-12-2024"])
     [datetime.date(2024, 3, 5), datetime.date(2024, 12, 25)]
+    >>> parse_dates(["3. März 2021", "01-déc.-21", "1 de mayo de 2022"])
+    [datetime.date(2021, 3, 3), datetime.date(2021, 12, 1), datetime.date(2022, 5, 1)]
     """
     texts = [identity.clean_text(v) for v in values]
     numeric = [m for t in texts if t and (m := _NUMERIC_DATE.match(t))]
@@ -925,7 +928,8 @@ def _one_date(text: str, dayfirst: bool) -> date | str:
                 return datetime.strptime(candidate.strip(), fmt).date()
             except ValueError:
                 continue
-    return text
+    # Only for a text no format above reads: a month name in another language (``3. März 2021``).
+    return named_date(text) or text
 
 
 def parse_bool(text: object) -> bool | None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import pandas as pd
 
 from relmap import identity
+from relmap.ingest.months import named_date
 from relmap.ingest.sniff import Table, header_key
 from relmap.model import PARSED_COLUMNS, ParsedFile, Problem
 
@@ -24,9 +25,11 @@ _DATE_FORMATS = (
     "%Y-%m-%d", "%m/%d/%y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
     "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%Y/%m/%d", "%d.%m.%Y", "%b %Y", "%B %Y", "%Y",
 )
-# Formats that only Excel writes back (a re-saved file).
+# Formats that only Excel writes back (a re-saved file). LinkedIn writes English month names
+# whatever the member's language: a month name in another language is a spreadsheet's re-save.
 _EXCEL_FORMATS = {"%d/%m/%Y", "%d-%b-%y", "%d-%b-%Y", "%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d",
-                  "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", _EXCEL_SERIAL := "excel serial"}
+                  "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", _EXCEL_SERIAL := "excel serial",
+                  _NAMED_MONTH := "month name (any language)"}
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _PLACEHOLDERS = sorted(identity.PLACEHOLDERS)
 _PLACEHOLDER_SET = frozenset(_PLACEHOLDERS)
@@ -42,7 +45,10 @@ def _parse_date_fmt(text: str) -> tuple[date | None, str | None]:
             continue
     if _SERIAL.fullmatch(cleaned) and 36000 < float(cleaned) < 80000:  # Excel's day number (1998-2118)
         return date(1899, 12, 30) + timedelta(days=int(float(cleaned))), _EXCEL_SERIAL
-    return None, None
+    # The slow path, only for a text no format above reads: a month name in another language
+    # (``01-Dez-21``, ``1 janv. 2022``) as a spreadsheet in that locale re-saves it.
+    named = named_date(cleaned)
+    return (named, _NAMED_MONTH) if named is not None else (None, None)
 
 
 def parse_date(text: str | None) -> date | None:
@@ -50,6 +56,8 @@ def parse_date(text: str | None) -> date | None:
 
     >>> parse_date("12/22/16, 9:55 AM"), parse_date("01-Dec-21"), parse_date("2024-05-01 10:22:31 UTC")
     (datetime.date(2016, 12, 22), datetime.date(2021, 12, 1), datetime.date(2024, 5, 1))
+    >>> parse_date("01-Dez-21"), parse_date("1 janv. 2022")
+    (datetime.date(2021, 12, 1), datetime.date(2022, 1, 1))
     """
     text = identity.clean_text(text)
     if text is None:
