@@ -132,7 +132,7 @@ def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
                 "apply to it; drop --kind."))])]
         return [backup.restore_backup(store, name, data)]
     try:
-        parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping)
+        parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping, owner=owner)
     except RejectedFile as exc:
         return [FileResult(path=name, kind=kind or "unknown", status="rejected",
                            problems=[Problem(0, str(exc))])]
@@ -278,9 +278,10 @@ def _texts(series: pd.Series) -> list[str]:
 def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool = False) -> pd.Series:
     """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
 
-    Matching order: normalised profile URL, then email, then name + company (the same
-    name at another company is another person; a different profile URL is always
-    another person). When several known people match a row equally (people a user kept
+    Matching order: normalised profile URL, then email, then (in a rep's Connections export)
+    name + the day the rep connected, as the rep's other exports recorded it
+    (``_same_connection``), then name + company (the same name at another company is
+    another person; a different profile URL is always another person). When several known people match a row equally (people a user kept
     apart), ``_fuzzy_people`` decides by source lineage. Rows that match nobody become new
     people; rows within the file that share a key become one person. Vectorised: no per-row
     store calls.
@@ -304,6 +305,8 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     if need.any():
         by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())
         person[need] = f.loc[need, "email"].map(by_email)
+    if "connected_on" in frame and ctx.rep_id is not None:
+        _same_connection(ctx, f, frame["connected_on"], person)
     need = person.isna() & f["name_key"].notna() & f["company_id"].notna()
     if need.any():
         cands = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
@@ -377,6 +380,41 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     matched = f.assign(pid=person)[person.notna() & f["email"].notna()]
     ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.pid, matched.email) if isinstance(e, str)})
     return person
+
+
+def _iso_day(value: object) -> str | None:
+    """A date (or datetime, or ISO text) as ``YYYY-MM-DD``; None when missing."""
+    if value is None or value != value:
+        return None
+    return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
+
+
+def _same_connection(ctx: WriteContext, f: pd.DataFrame, connected_on: pd.Series, person: pd.Series) -> None:
+    """Rows of a rep's Connections export that are a connection the rep's other exports already hold:
+    the same name connected on the same day is the same person, whatever the company says now
+    (a 2020-2023 export without URLs, then a 2023+ export showing the person at a new employer).
+
+    Fills ``person`` in place for rows still unmatched. Only a single known person with that
+    name and day counts, never one whose profile URL differs from the row's, and never when
+    two rows of this file share the name and day.
+    """
+    rows = pd.DataFrame({"name_key": f["name_key"], "url": f["url"],
+                         "day": [_iso_day(v) for v in connected_on.to_numpy(dtype=object)]}, index=f.index)
+    rows = rows[person.isna() & rows["name_key"].notna() & rows["day"].notna()]
+    rows = rows[~rows.duplicated(["name_key", "day"], keep=False)]
+    if rows.empty:
+        return
+    known = ctx.store.rep_connections_by_name(ctx.conn, ctx.rep_id, rows["name_key"].unique().tolist())
+    if known.empty:
+        return
+    known = known.assign(day=[_iso_day(v) for v in known["connected_on"]]).drop_duplicates(
+        ["name_key", "day", "person_id"])
+    known = known[~known.duplicated(["name_key", "day"], keep=False)]  # two people: not ours to choose
+    hit = rows.assign(row=rows.index).merge(known[["name_key", "day", "person_id", "profile_url"]],
+                                            on=["name_key", "day"], how="inner")
+    clash = hit["url"].notna() & hit["profile_url"].notna() & (hit["url"] != hit["profile_url"])
+    hit = hit[~clash]
+    person[hit["row"].to_numpy()] = hit["person_id"].to_numpy()
 
 
 def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> dict:

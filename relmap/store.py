@@ -396,6 +396,24 @@ class Store:
             return pd.DataFrame(columns=["person_id", "name_key", "full_name", "profile_url", "company_id"])
         return pd.concat(frames, ignore_index=True)
 
+    def rep_connections_by_name(self, conn: Connection, rep_id: int, name_keys: Iterable[str]) -> pd.DataFrame:
+        """The rep's LinkedIn connections (every export of theirs) to people whose name key is in
+        ``name_keys``: columns person_id, name_key, profile_url, connected_on (one row per distinct
+        person and date)."""
+        columns = ["person_id", "name_key", "profile_url", "connected_on"]
+        frames = []
+        for chunk in _chunks(list(set(name_keys))):
+            query = (
+                select(people.c.id.label("person_id"), people.c.name_key, people.c.profile_url,
+                       relationships.c.connected_on)
+                .select_from(people.join(relationships, relationships.c.person_id == people.c.id))
+                .where(relationships.c.rep_id == rep_id, relationships.c.source == "linkedin",
+                       relationships.c.connected_on.is_not(None), people.c.name_key.in_(chunk))
+                .distinct()
+            )
+            frames.append(_frame(conn.execute(query), columns))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
     def insert_people(self, conn: Connection, rows: list[dict] | dict[str, list]) -> list[int]:
         """Insert ``{full_name, first_name, last_name, name_key, profile_url, email}`` rows (dicts,
         or one list per column); returns their ids in order."""

@@ -1,0 +1,188 @@
+"""Team stories across file formats, each with a known true answer, read through the CLI's ``--json``.
+
+Every story writes the files a team really has (LinkedIn Connections of several vintages and
+reps, the whole archive zip, an Excel re-save, Salesforce reports with their footer, HubSpot
+exports, referrals) in formats different from each other, imports them with
+``python -m relmap import`` and checks ``report`` / ``timeline`` / ``paths`` / ``suggest``
+``--json`` against the answer the story was written to have. People are synthetic.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from tests.filestory import PREAMBLE, FileStory
+
+SF_FOOTER = ('\n\n"Grand Totals ({n} records)"\n\n"Confidential Information - Do Not Distribute"\n'
+             '"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved."\n')
+HEADER_2016 = "First Name,Last Name,Email Address,Current Company,Current Position,Tags,Connected On\n"
+HEADER_2020 = "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+HEADER_2023 = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+class Story(FileStory):
+    """A ``FileStory`` whose files are written byte for byte (any layout, encoding or zip)."""
+
+    def raw(self, name: str, data: bytes | str, owner: str | None = None, as_of: str | None = None,
+            encoding: str = "utf-8") -> Path:
+        path = self.folder / name
+        path.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
+        self.files.append((path, owner, as_of))
+        return path
+
+    def load(self, order: list[int] | None = None) -> list[dict]:
+        """Import every file through ``python -m relmap import --json``; returns the files' entries."""
+        import contextlib
+        import json
+
+        from relmap.cli import main
+
+        entries = []
+        for path, owner, as_of in self.files if order is None else [self.files[i] for i in order]:
+            argv = ["import", str(path), "--db", self.db, "--json"]
+            argv += ["--as-of", as_of] if as_of else []
+            argv += ["--owner", owner] if owner else []
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                code = main(argv)
+            assert code == 0, buf.getvalue()
+            entries += json.loads(buf.getvalue())["files"]
+        assert all(e["status"] == "imported" for e in entries), entries
+        return entries
+
+
+def moves(report: dict) -> list[tuple]:
+    return [(c["person"], c["from_company"], c["to_company"], tuple(c["window"])) for c in report["job_changes"]]
+
+
+def account(report: dict, name: str) -> dict:
+    return next(a for a in report["accounts"] if a["account"] == name)
+
+
+# --- 1. a 2016 export from one rep, a 2023+ export from another: the champion moved --------------
+
+
+def test_champion_moved_between_a_2016_export_and_a_2023_export(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("ann-Connections-2016.csv", HEADER_2016 +
+          'Joe,Smith,joe.smith@gmail.com,ACME Inc.,VP Operations,,"12/22/16, 9:55 AM"\n'
+          'Sue,Park,,ACME Inc.,Analyst,,"3/4/15, 10:02 PM"\n', "Ann Lee", "2017-01-15")
+    s.raw("sf-accounts.csv", '"Account Name","Type","Website","Account Owner","Annual Revenue"\n'
+          '"Acme, Inc","Customer - Direct","www.acme.com","Ann Lee","5000000"\n' + SF_FOOTER.format(n=1),
+          None, "2017-01-16")
+    s.raw("sf-contacts.csv", '"First Name","Last Name","Email","Title","Account Name","Contact Role","Contact Owner"\n'
+          '"Joe","Smith","joe.smith@acme.com","VP Operations","Acme, Inc","Champion","Ann Lee"\n'
+          '"Sue","Park","sue.park@acme.com","Analyst","Acme, Inc","User","Ann Lee"\n' + SF_FOOTER.format(n=2),
+          None, "2017-01-16")
+    s.raw("bob-Connections-2024.csv", PREAMBLE + HEADER_2023 +
+          "Joe,Smith,https://www.linkedin.com/in/joesmith,joe.smith@gmail.com,Globex,COO,02 Mar 2021\n"
+          "Sue,Park,https://www.linkedin.com/in/suepark,,Acme,Senior Analyst,15 Jan 2022\n", "Bob Ray", "2024-06-10")
+    entries = s.load()
+    assert [(e["kind"], e["layout"], e["records_imported"]) for e in entries] == [
+        ("linkedin_connections", "2016-2017", 2), ("crm_accounts", "salesforce", 1),
+        ("crm_contacts", "salesforce", 2), ("linkedin_connections", "2023+", 2)]
+    report = s.report(capsys)
+    assert moves(report) == [("Joe Smith", "Acme, Inc", "Globex", ("2017-01-16", "2024-06-10"))]
+    assert report["job_changes"][0]["confidence"] == 0.6  # two reps, one sighting at Globex, a long window
+    [champ] = report["moved_champions"]
+    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Joe Smith", "opportunity", ["Ann Lee", "Bob Ray"])
+    acme = account(report, "Acme, Inc")
+    assert (acme["status"], acme["threads"], acme["single_threaded"], acme["contacts"]) == \
+        ("customer", 1, True, ["Sue Park"])
+    assert "champion Joe Smith left for Globex in 2024-06" in acme["reasons"]
+    assert report["counts"]["people"] == 2
+    globex = s.cli(capsys, "paths", "--company", "Globex")["paths"]
+    assert [(p["rep"], p["target"], p["hops"]) for p in globex] == [("Ann Lee", "Joe Smith", 1),
+                                                                     ("Bob Ray", "Joe Smith", 1)]
+
+
+# --- 2. one rep's exports: 2020-2023 (no URL), then the whole archive zip (URL, new employer) -------
+
+
+def _archive(name: str, members: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, text in members.items():
+            zf.writestr(f"{name.removesuffix('.zip')}/{member}", text)
+    return buf.getvalue()
+
+
+ARCHIVE = "Basic_LinkedInDataExport_03-15-2025.zip"
+
+
+def _archive_story(tmp_path) -> Story:
+    s = Story(tmp_path)
+    s.raw("accounts.csv", "Account Name,Type,Website,Account Owner\n"
+          "Northwind Traders,Customer,northwind.com,Gus Hale\nVandelay Industries,Prospect,vandelay.com,Gus Hale\n",
+          None, "2024-09-01")
+    s.raw("contacts.csv", "First Name,Last Name,Email,Title,Account Name,Contact Role\n"
+          "Kim,Ng,kim.ng@northwind.com,Head of Procurement,Northwind Traders,Champion\n"
+          "Hal,Ito,hal.ito@vandelay.com,CFO,Vandelay Industries,\n", None, "2024-09-01")
+    s.raw("gus-connections-2024-09.csv", PREAMBLE + HEADER_2020 +
+          "Kim,Ng,,Northwind Traders,Head of Procurement,14 Feb 2022\n"
+          "Iris,Opp,,Vandelay Industries,Engineer,03 Mar 2023\n", "Gus Hale", "2024-09-02")
+    s.raw(ARCHIVE, _archive(ARCHIVE, {
+        "Profile.csv": "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,"
+                       "Geo Location,Twitter Handles,Websites,Instant Messengers\n"
+                       'Gus,Hale,,,,Account Executive at Initech,,Software,,"Austin, Texas",,,\n',
+        "Connections.csv": PREAMBLE + HEADER_2023 +
+        "Kim,Ng,https://www.linkedin.com/in/kim-ng-7b1a2/,,Vandelay Industries,VP Procurement,14 Feb 2022\n"
+        "Iris,Opp,https://www.linkedin.com/in/iris-opp,,Vandelay Industries,Senior Engineer,03 Mar 2023\n"
+        ",,,,,,10 Jan 2025\n",
+        # One conversation of two people: both are in every message.
+        "messages.csv": "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,"
+                        "SUBJECT,CONTENT,FOLDER,ATTACHMENTS\n"
+                        "2-abc,,Kim Ng,https://www.linkedin.com/in/kim-ng-7b1a2,Gus Hale,"
+                        "https://www.linkedin.com/in/gushale,2025-03-01 10:22:31 UTC,,\"Lunch next week?\",INBOX,\n"
+                        "2-abc,,Gus Hale,https://www.linkedin.com/in/gushale,Kim Ng,"
+                        "https://www.linkedin.com/in/kim-ng-7b1a2,2025-03-02 09:00:00 UTC,,\"Sure\",INBOX,\n",
+        "Positions.csv": "Company Name,Title,Description,Location,Started On,Finished On\n"
+                         "Initech,Account Executive,,Austin,Jan 2022,\n"
+                         "Northwind Traders,Sales Manager,,Austin,Jun 2018,Dec 2021\n",
+        "Skills.csv": "Name\nNegotiation\n",
+    }))
+    s.raw("referrals.csv", "Referrer,Referred,Date,Note\n"
+          "Kim Ng,hal.ito@vandelay.com,2025-03-10,intro over email\n"
+          "Kim Ng,https://www.linkedin.com/in/iris-opp/,2025-03-11,\n", None, "2025-03-20")
+    return s
+
+
+def test_archive_zip_shows_the_champion_moved_since_the_older_export(tmp_path, capsys):
+    s = _archive_story(tmp_path)
+    entries = s.load()
+    zipped = [(e["path"].split("/")[-1], e["kind"], e["records_imported"]) for e in entries if e["path"].startswith(ARCHIVE)]
+    assert zipped == [("Profile.csv", "linkedin_profile", 1), ("Connections.csv", "linkedin_connections", 2),
+                      ("messages.csv", "linkedin_messages", 1), ("Positions.csv", "linkedin_positions", 2)]
+    report = s.report(capsys)
+    # Same rep, same name, same "Connected On": the older row without a URL is the same Kim.
+    assert moves(report) == [("Kim Ng", "Northwind Traders", "Vandelay Industries", ("2024-09-02", "2025-03-15"))]
+    assert report["job_changes"][0]["confidence"] == 0.8
+    [champ] = report["moved_champions"]
+    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Kim Ng", "opportunity", ["Gus Hale"])
+    # Messages with Kim (two, the last on 2025-03-02) + champion: 1 + 0.2 + 1 + 1.
+    assert (champ["warm_paths"][0]["sentence"], champ["warm_paths"][0]["strength"]) == \
+        ("Gus Hale knows Kim Ng (VP Procurement at Vandelay Industries)", 3.2)
+    northwind = account(report, "Northwind Traders")
+    assert (northwind["threads"], northwind["single_threaded"], northwind["reasons"][:2]) == \
+        (0, True, ["no contact at Northwind Traders", "champion Kim Ng left for Vandelay Industries in 2025-03"])
+    assert report["counts"]["people"] == 4 and report["counts"]["reps"] == 1
+    paths = s.cli(capsys, "paths", "--company", "Northwind Traders")["paths"]
+    assert [(p["kind"], p["sentence"]) for p in paths] == [
+        ("former_employee", "Gus Hale used to work at Northwind Traders"),
+        ("former_colleague", "Gus Hale knows Kim Ng, who used to work at Northwind Traders")]
+
+
+def test_referrals_by_email_only_and_by_profile_url_only(tmp_path, capsys):
+    s = _archive_story(tmp_path)
+    s.load()
+    hal = s.cli(capsys, "paths", "--person", "Hal Ito")["paths"]
+    assert [(p["path"], p["kind"], p["company"]) for p in hal] == [
+        (["Gus Hale", "Kim Ng", "Hal Ito"], "referral", "Vandelay Industries")]
+    events = s.cli(capsys, "timeline", "--company", "vandelay industries inc")["events"]
+    assert [(e["date"], e["kind"], e["person"]) for e in events if e["kind"] == "referral"] == []  # no Company column
+    people = s.report(capsys)["counts"]["people"]
+    assert people == 4  # Hal (by email) and Iris (by URL) are the people already known, not new ones
+    iris = s.cli(capsys, "paths", "--person", "Iris Opp")["paths"]
+    assert [(p["rep"], p["kind"], p["hops"]) for p in iris][:1] == [("Gus Hale", "direct", 1)]
