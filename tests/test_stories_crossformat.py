@@ -186,3 +186,92 @@ def test_referrals_by_email_only_and_by_profile_url_only(tmp_path, capsys):
     assert people == 4  # Hal (by email) and Iris (by URL) are the people already known, not new ones
     iris = s.cli(capsys, "paths", "--person", "Iris Opp")["paths"]
     assert [(p["rep"], p["kind"], p["hops"]) for p in iris][:1] == [("Gus Hale", "direct", 1)]
+
+
+# --- 3. three snapshots of one rep, the middle one an Excel re-save: a person moved twice ----------
+
+
+def _three_snapshot_story(tmp_path) -> Story:
+    s = Story(tmp_path)
+    s.raw("cara-connections-jan.csv", PREAMBLE + HEADER_2023 +
+          "Dana,Cruz,https://www.linkedin.com/in/danacruz,,Initech,Engineering Manager,05 Mar 2023\n"
+          "José,Núñez,https://www.linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez,,Umbrella Corp,Director of IT,13 Feb 2024\n"
+          "Eve,Adams,https://www.linkedin.com/in/eveadams,,Umbrella Corp,Buyer,01 Apr 2024\n", "Cara Diaz", "2025-01-20")
+    # Excel in a European locale: Windows-1252, ";", the preamble padded, CRLF, day-first dates.
+    excel = ('Notes:;;;;;;\r\n"When exporting your connection data, you may notice that some of the email addresses '
+             'are missing.";;;;;;\r\n;;;;;;\r\n'
+             "First Name;Last Name;URL;Email Address;Company;Position;Connected On\r\n"
+             "Dana;Cruz;https://www.linkedin.com/in/danacruz;;Hooli;Director of Engineering;05/03/2023\r\n"
+             "José;Núñez;https://www.linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez;;Umbrella Corp;VP IT;13/02/2024\r\n"
+             "Eve;Adams;https://www.linkedin.com/in/eveadams;;Umbrella Corp;Buyer;01/04/2024\r\n"
+             "Finn;Olsen;https://www.linkedin.com/in/finnolsen;;Umbrella Corp;CFO;02/06/2025\r\n")
+    s.raw("cara-connections-jun.csv", excel, "Cara Diaz", "2025-06-20", encoding="cp1252")
+    s.raw("hubspot-companies.csv", "\ufeffRecord ID,Company name,Company Domain Name,Lifecycle Stage,Company owner\r\n"
+          "9001,Umbrella,umbrella.com,Customer,Cara Diaz\r\n", None, "2025-12-01")
+    s.raw("hubspot-contacts.csv", "\ufeffRecord ID,First Name,Last Name,Email,Job Title,Associated Company,Buying Role,"
+          "Contact owner,Last Activity Date\r\n"
+          "501,Jose,Nunez,jose.nunez@umbrella.com,VP IT,Umbrella,Champion,Cara Diaz,2025-11-20 14:03\r\n",
+          None, "2025-12-01")
+    s.raw("hubspot-deals.csv", "\ufeffRecord ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company\r\n"
+          "7001,Umbrella renewal,Contract Sent,48000,2026-01-31 00:00,Umbrella\r\n", None, "2025-12-01")
+    s.raw("cara-connections-dec.csv", PREAMBLE + HEADER_2023 +
+          "Dana,Cruz,https://www.linkedin.com/in/danacruz,,Globex,VP Engineering,05 Mar 2023\n"
+          "José,Núñez,https://www.linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez,,Umbrella Corp,VP IT,13 Feb 2024\n"
+          "Eve,Adams,https://www.linkedin.com/in/eveadams,,Umbrella Corp,Buyer,01 Apr 2024\n"
+          "Finn,Olsen,https://www.linkedin.com/in/finnolsen,,Umbrella Corp,CFO,02 Jun 2025\n", "Cara Diaz", "2025-12-15")
+    return s
+
+
+def test_a_person_who_moved_twice_across_three_snapshots(tmp_path, capsys):
+    s = _three_snapshot_story(tmp_path)
+    entries = s.load()
+    assert [e["layout"] for e in entries] == ["2023+", "2023+ excel-resave", "hubspot", "hubspot", "hubspot", "2023+"]
+    report = s.report(capsys)
+    assert moves(report) == [("Dana Cruz", "Initech", "Hooli", ("2025-01-20", "2025-06-20")),
+                             ("Dana Cruz", "Hooli", "Globex", ("2025-06-20", "2025-12-15"))]
+    assert [c["confidence"] for c in report["job_changes"]] == [0.9, 0.9]
+    assert [c["evidence"] for c in report["job_changes"]] == [
+        ["cara-connections-jan.csv", "cara-connections-jun.csv"], ["cara-connections-jun.csv", "cara-connections-dec.csv"]]
+
+    def timeline(company: str) -> list[tuple]:
+        return [(e["date"], e["kind"], e["detail"]) for e in s.cli(capsys, "timeline", "--company", company)["events"]]
+
+    # Cara connected with Dana in 2023, at Initech: no new connection at Hooli or Globex.
+    assert timeline("Hooli") == [
+        ("2025-06-20", "arrival", "Dana Cruz arrived at Hooli from Initech (between 2025-01-20 and 2025-06-20)"),
+        ("2025-12-15", "departure", "Dana Cruz left Hooli for Globex (between 2025-06-20 and 2025-12-15)")]
+    assert timeline("Globex") == [
+        ("2025-12-15", "arrival", "Dana Cruz arrived at Globex from Hooli (between 2025-06-20 and 2025-12-15)")]
+    assert timeline("Initech") == [
+        ("2023-03-05", "new_connection", "Cara Diaz connected with Dana Cruz"),
+        ("2025-06-20", "departure", "Dana Cruz left Initech for Hooli (between 2025-01-20 and 2025-06-20)")]
+    assert [(p["company"], p["sentence"]) for p in s.cli(capsys, "paths", "--person", "Dana Cruz")["paths"]] == [
+        ("Globex", "Cara Diaz knows Dana Cruz (VP Engineering at Globex)")]
+
+
+def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, capsys):
+    s = _three_snapshot_story(tmp_path)
+    s.load()
+    report = s.report(capsys)
+    # "José Núñez" in UTF-8, in Windows-1252 and as HubSpot's "Jose Nunez" is one person.
+    assert report["counts"]["people"] == 4
+    assert [(p["person"], p["from_title"], p["to_title"], tuple(p["window"])) for p in report["promotions"]] == [
+        ("José Núñez", "Director of IT", "VP IT", ("2025-01-20", "2025-06-20"))]
+    umbrella = account(report, "Umbrella")
+    assert (umbrella["status"], umbrella["threads"], umbrella["single_threaded"], umbrella["champions"]) == \
+        ("customer", 3, False, ["José Núñez"])
+    assert umbrella["reasons"] == ["3 contacts at Umbrella (José Núñez, Finn Olsen, Eve Adams)",
+                                   "only Cara Diaz knows anyone there", "close date in 47 days"]
+    assert umbrella["risk_score"] == 20
+    # The day-first dates of the ";" re-save: 02/06/2025 is 2 June, 13/02/2024 is 13 February.
+    events = s.cli(capsys, "timeline", "--company", "Umbrella Corp.")["events"]
+    assert [(e["date"], e["kind"], e["person"]) for e in events] == [
+        ("2024-02-13", "new_connection", "José Núñez"), ("2024-04-01", "new_connection", "Eve Adams"),
+        ("2025-06-02", "new_connection", "Finn Olsen"), ("2025-06-20", "promotion", "José Núñez"),
+        ("2025-12-01", "opportunity", None)]
+    # The account typed as its domain is the same account; the CFO is the next contact.
+    out = s.cli(capsys, "suggest", "--company", "umbrella.com")
+    assert (out["company"], out["threads"]) == ("Umbrella", 3)
+    assert [(c["person"], c["why"]) for c in out["next_contacts"]] == [
+        ("Finn Olsen", ["known to Cara Diaz on LinkedIn", "whitespace: nobody met in finance yet", "not in the CRM yet"]),
+        ("Eve Adams", ["known to Cara Diaz on LinkedIn", "not in the CRM yet"])]
