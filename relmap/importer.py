@@ -218,7 +218,8 @@ def _test_pause() -> None:
 def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | None = None) -> pd.Series:
     """Company ids for a column of company names (NaN where the text names no employer).
 
-    Known companies are matched by normalised name, known aliases, then domain; the
+    Known companies are matched by normalised name, known aliases, then domain (a name
+    cell that is itself a domain, ``acme.org``, is matched against known domains too); the
     rest are created with the first spelling seen as their display name.
     """
     keys = _map_unique(names, identity.company_key)
@@ -226,6 +227,14 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     known = ctx.store.company_ids(ctx.conn, wanted.unique().tolist())
     dom = domains.map(identity.normalise_domain) if domains is not None else pd.Series(None, index=names.index)
     missing_mask = keys.notna() & ~keys.isin(list(known))
+    as_domain = _map_unique(names[missing_mask], _bare_domain) if missing_mask.any() else names.iloc[0:0]
+    if as_domain.notna().any():
+        by_domain = ctx.store.company_ids_by_domain(ctx.conn, as_domain.dropna().unique().tolist())
+        for idx, d in as_domain.dropna().items():
+            if (cid := by_domain.get(d)) is not None and keys[idx] not in known:
+                known[keys[idx]] = cid
+                ctx.store.add_company_alias(ctx.conn, keys[idx], cid)
+        missing_mask = keys.notna() & ~keys.isin(list(known))
     if domains is not None and missing_mask.any():
         by_domain = ctx.store.company_ids_by_domain(ctx.conn, dom[missing_mask].dropna().unique().tolist())
         for idx in keys[missing_mask].index:
@@ -245,6 +254,13 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
         fill = {known[k]: d for k, d in zip(keys, dom) if k in known and d}
         ctx.store.set_company_domains(ctx.conn, fill)
     return _lookup(keys, known)
+
+
+def _bare_domain(text: object) -> str | None:
+    """The domain a company cell holds when the cell is only a domain (``acme.org``), else None."""
+    if not isinstance(text, str) or " " in text.strip() or "." not in text:
+        return None
+    return identity.normalise_domain(text)
 
 
 def _lookup(series: pd.Series, ids: dict) -> pd.Series:
@@ -415,6 +431,40 @@ def _same_connection(ctx: WriteContext, f: pd.DataFrame, connected_on: pd.Series
     clash = hit["url"].notna() & hit["profile_url"].notna() & (hit["url"] != hit["profile_url"])
     hit = hit[~clash]
     person[hit["row"].to_numpy()] = hit["person_id"].to_numpy()
+    _merge_namesakes_here(ctx, f, hit, person)
+
+
+def _merge_namesakes_here(ctx: WriteContext, f: pd.DataFrame, hit: pd.DataFrame, person: pd.Series) -> None:
+    """Rows ``_same_connection`` gave a person (``hit``: row, person_id, profile_url) whose name is also
+    that of another known person at the row's company (a CRM contact stored before the rep's
+    export that links the two): by name and company that other person is this row too, so both
+    are one person and are merged, unless a user kept them apart, their profile URLs differ, or
+    another row of this file is that other person."""
+    if hit.empty:
+        return
+    rows = hit.assign(name_key=f.loc[hit["row"], "name_key"].to_numpy(),
+                      company_id=f.loc[hit["row"], "company_id"].to_numpy())
+    rows = rows[rows["company_id"].notna()]
+    if rows.empty:
+        return
+    cands = ctx.store.people_by_name(ctx.conn, rows["name_key"].unique().tolist()).dropna(subset=["company_id"])
+    cands = cands.assign(company_id=cands["company_id"].astype("int64"))
+    rows = rows.assign(company_id=rows["company_id"].astype("int64"))
+    pairs = rows.merge(cands[["name_key", "company_id", "person_id", "profile_url"]], on=["name_key", "company_id"],
+                       suffixes=("", "_other"))
+    pairs = pairs[pairs["person_id_other"] != pairs["person_id"]]
+    urls = pairs["url"].where(pairs["url"].notna(), pairs["profile_url"])
+    clash = urls.notna() & pairs["profile_url_other"].notna() & (urls != pairs["profile_url_other"])
+    pairs = pairs[~clash].drop_duplicates(["person_id", "person_id_other"])
+    pairs = pairs[~pairs["person_id_other"].isin(person.dropna())]  # another row of this file is them
+    pairs = pairs[~pairs["person_id"].duplicated(keep=False) & ~pairs["person_id_other"].duplicated(keep=False)]
+    if pairs.empty:
+        return
+    ids = {int(p) for p in pairs["person_id"]} | {int(p) for p in pairs["person_id_other"]}
+    apart = ctx.store.kept_apart_pairs(ctx.conn, ids)
+    for keep, drop in zip(pairs["person_id"].astype(int), pairs["person_id_other"].astype(int)):
+        if frozenset((keep, drop)) not in apart:
+            ctx.store.merge_people_in(ctx.conn, keep, drop)
 
 
 def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> dict:

@@ -656,29 +656,36 @@ class Store:
         if keep_id == drop_id:
             return False
         with self.write() as conn:
-            rows = {r["id"]: r for r in conn.execute(
-                select(people).where(people.c.id.in_([keep_id, drop_id]))).mappings()}
-            if len(rows) != 2:
-                return False
-            keep, drop = rows[keep_id], rows[drop_id]
-            for table, col in ((employments, "person_id"), (relationships, "person_id"), (crm_contacts, "person_id"),
-                               (referrals, "referrer_id"), (referrals, "referred_id"), (reps, "person_id"),
-                               (champion_marks, "person_id"), (person_emails, "person_id")):
-                conn.execute(table.update().where(table.c[col] == drop_id).values({col: keep_id}))
-            for col in ("left_id", "right_id"):
-                conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "person",
-                                                             identity_reviews.c[col] == drop_id)
-                             .values({col: keep_id}))
-            self._repoint_contact_roles(conn, drop_id, keep_id)
-            conn.execute(identity_reviews.update().where(
-                identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
-                identity_reviews.c.right_id == keep_id).values(status="merged"))
-            self._settle_repeated_reviews(conn, "person", keep_id)
-            conn.execute(people.delete().where(people.c.id == drop_id))
-            self._bump_generation(conn)
-            fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
-            if fill:
-                conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
+            return self.merge_people_in(conn, keep_id, drop_id)
+
+    def merge_people_in(self, conn: Connection, keep_id: int, drop_id: int) -> bool:
+        """``merge_people`` inside the caller's write transaction (an import that learns two
+        known people are one)."""
+        if keep_id == drop_id:
+            return False
+        rows = {r["id"]: r for r in conn.execute(
+            select(people).where(people.c.id.in_([keep_id, drop_id]))).mappings()}
+        if len(rows) != 2:
+            return False
+        keep, drop = rows[keep_id], rows[drop_id]
+        for table, col in ((employments, "person_id"), (relationships, "person_id"), (crm_contacts, "person_id"),
+                           (referrals, "referrer_id"), (referrals, "referred_id"), (reps, "person_id"),
+                           (champion_marks, "person_id"), (person_emails, "person_id")):
+            conn.execute(table.update().where(table.c[col] == drop_id).values({col: keep_id}))
+        for col in ("left_id", "right_id"):
+            conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "person",
+                                                         identity_reviews.c[col] == drop_id)
+                         .values({col: keep_id}))
+        self._repoint_contact_roles(conn, drop_id, keep_id)
+        conn.execute(identity_reviews.update().where(
+            identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
+            identity_reviews.c.right_id == keep_id).values(status="merged"))
+        self._settle_repeated_reviews(conn, "person", keep_id)
+        conn.execute(people.delete().where(people.c.id == drop_id))
+        self._bump_generation(conn)
+        fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
+        if fill:
+            conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
         return True
 
     def _settle_repeated_reviews(self, conn: Connection, entity: str, kept_id: int) -> None:

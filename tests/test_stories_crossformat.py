@@ -13,6 +13,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.filestory import PREAMBLE, FileStory
 
 SF_FOOTER = ('\n\n"Grand Totals ({n} records)"\n\n"Confidential Information - Do Not Distribute"\n'
@@ -149,9 +151,10 @@ def _archive_story(tmp_path) -> Story:
     return s
 
 
-def test_archive_zip_shows_the_champion_moved_since_the_older_export(tmp_path, capsys):
+@pytest.mark.parametrize("archive_first", [False, True])
+def test_archive_zip_shows_the_champion_moved_since_the_older_export(tmp_path, capsys, archive_first):
     s = _archive_story(tmp_path)
-    entries = s.load()
+    entries = s.load([0, 1, 3, 2, 4] if archive_first else None)
     zipped = [(e["path"].split("/")[-1], e["kind"], e["records_imported"]) for e in entries if e["path"].startswith(ARCHIVE)]
     assert zipped == [("Profile.csv", "linkedin_profile", 1), ("Connections.csv", "linkedin_connections", 2),
                       ("messages.csv", "linkedin_messages", 1), ("Positions.csv", "linkedin_positions", 2)]
@@ -275,3 +278,81 @@ def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, caps
     assert [(c["person"], c["why"]) for c in out["next_contacts"]] == [
         ("Finn Olsen", ["known to Cara Diaz on LinkedIn", "whitespace: nobody met in finance yet", "not in the CRM yet"]),
         ("Eve Adams", ["known to Cara Diaz on LinkedIn", "not in the CRM yet"])]
+
+
+# --- 4. namesakes, one company spelled four ways, an accented name, a HubSpot closed-won deal -------
+
+
+def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("ann-connections.csv", PREAMBLE + HEADER_2020 +
+          "Maria,Garcia,,ACME Inc.,CFO,14 Feb 2022\n"
+          "Zoë,Müller,,ACME Inc.,Head of Security,03 Mar 2023\n"
+          "Tom,Baker,,Acme Corporation,IT Manager,03 Mar 2023\n", "Ann Lee", "2025-03-01")
+    s.raw("bob-connections.csv", PREAMBLE + HEADER_2020 + "Maria,Garcia,,Globex,Data Scientist,01 Jun 2021\n",
+          "Bob Ray", "2025-03-01")
+    s.raw("hs-companies.csv", '"Record ID","Company name","Company Domain Name","Lifecycle Stage","Company owner"\n'
+          '"11","Acme, Inc","acme.com","customer","Ann Lee"\n"12","Globex","globex.com","Lead","Bob Ray"\n',
+          None, "2025-03-02")
+    # The contact's company is only a domain; her name has lost its accents.
+    s.raw("hs-contacts.csv", '"Record ID","First Name","Last Name","Email","Job Title","Associated Company",'
+          '"Contact owner"\n"21","Zoe","Muller","zoe.muller@acme.com","Head of Security","acme.com","Ann Lee"\n'
+          '"22","Maria","Garcia","mgarcia@globex.com","Data Scientist","Globex","Bob Ray"\n', None, "2025-03-02")
+    s.raw("hs-deals.csv", '"Record ID","Deal Name","Deal Stage","Amount","Close Date","Associated Company",'
+          '"Associated Contact"\n"31","Acme platform","Closed Won","90000","2025-02-28","Acme, Inc","Zoe Muller"\n',
+          None, "2025-03-02")
+    s.load()
+    report = s.report(capsys)
+    assert moves(report) == [] and report["promotions"] == []  # two Maria Garcias: nobody moved
+    assert (report["counts"]["people"], report["counts"]["companies"]) == (4, 2)
+    acme = account(report, "Acme, Inc")
+    assert (acme["status"], acme["threads"], acme["contacts"], acme["champions"], acme["reps"]) == \
+        ("customer", 3, ["Maria Garcia", "Zoë Müller", "Tom Baker"], ["Zoë Müller"], 1)
+    assert [a["account"] for a in report["accounts"]] == ["Acme, Inc"]  # Globex is a lead: not scored
+    err = s.cli(capsys, "paths", "--person", "Maria Garcia", code=2)["error"]
+    assert err.startswith("2 people are called 'Maria Garcia' (Maria Garcia at Acme, Inc; Maria Garcia at Globex)")
+    globex = s.cli(capsys, "paths", "--company", "globex.com")["paths"]
+    assert [(p["rep"], p["target"], p["sentence"]) for p in globex] == [
+        ("Bob Ray", "Maria Garcia", "Bob Ray knows Maria Garcia (Data Scientist at Globex)")]
+    for typed in ("ACME Inc.", "acme corporation", "acme.com", "Acme, Inc"):
+        assert s.cli(capsys, "suggest", "--company", typed)["company"] == "Acme, Inc"
+
+
+# --- 5. a 2018 export, a Salesforce opportunity report, a referral whose company is a domain --------
+
+
+def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("ann-connections-2018.csv", HEADER_2020 +
+          'Lena,Fox,,Orbis Health,VP Clinical Operations,"1/8/18, 6:14 PM"\n'
+          'Omar,Haddad,,Orbis Health Inc,Procurement Lead,"11/30/17, 8:15 AM"\n', "Ann Lee", "2018-02-01")
+    s.raw("sf-accounts.csv", '"Account Name","Type","Website","Account Owner"\n'
+          '"Orbis Health, Inc.","Customer","https://www.orbishealth.com/","Ann Lee"\n' + SF_FOOTER.format(n=1),
+          None, "2025-03-01")
+    s.raw("sf-opportunities.csv", '"Opportunity Name","Account Name","Stage","Amount","Close Date","Opportunity Owner"\n'
+          '"Orbis expansion","Orbis Health, Inc.","Negotiation/Review","120000","4/30/2025","Ann Lee"\n'
+          '"Kestrel pilot","Kestrel Labs","Prospecting","15000","9/30/2025","Bob Ray"\n' + SF_FOOTER.format(n=2),
+          None, "2025-03-01")
+    s.raw("bob-connections-2025.csv", PREAMBLE + HEADER_2023 +
+          "Lena,Fox,https://www.linkedin.com/in/lenafox,,Orbis Health,Chief Operating Officer,12 Sep 2024\n"
+          "Pia,Lund,https://www.linkedin.com/in/pialund,,Kestrel Labs,CTO,01 Feb 2025\n", "Bob Ray", "2025-03-01")
+    s.raw("referrals.csv", "Referrer,Referred,Date,Note,Company\n"
+          "Pia Lund,Quinn Vale,2025-02-20,met at a conference,orbishealth.com\n", None, "2025-03-02")
+    entries = s.load()
+    assert [e["layout"] for e in entries] == ["2018", "salesforce", "salesforce", "2023+", "referrals"]
+    report = s.report(capsys)
+    assert report["counts"]["companies"] == 2  # the referral's "orbishealth.com" is Orbis Health
+    assert [(a["account"], a["status"], a["threads"], a["single_threaded"]) for a in report["accounts"]] == [
+        ("Kestrel Labs", "opportunity", 1, True), ("Orbis Health, Inc.", "customer", 2, False)]
+    assert [(p["person"], p["to_title"], tuple(p["window"])) for p in report["promotions"]] == [
+        ("Lena Fox", "Chief Operating Officer", ("2018-02-01", "2025-03-01"))]
+    events = s.cli(capsys, "timeline", "--company", "orbishealth.com", "--since", "2025-01-01")
+    assert events["company"] == "Orbis Health, Inc."
+    assert [(e["date"], e["kind"], e["detail"]) for e in events["events"]] == [
+        ("2025-02-20", "referral", "Pia Lund referred Quinn Vale at Orbis Health, Inc."),
+        ("2025-03-01", "promotion", "Lena Fox changed title at Orbis Health, Inc.: VP Clinical Operations -> "
+                                    "Chief Operating Officer"),
+        ("2025-03-01", "opportunity", "opportunity 'Orbis expansion' is at stage Negotiation/Review")]
+    quinn = s.cli(capsys, "paths", "--person", "Quinn Vale")["paths"]
+    assert [(p["path"], p["company"], p["strength"]) for p in quinn] == [
+        (["Bob Ray", "Pia Lund", "Quinn Vale"], "Orbis Health, Inc.", 0.9)]
