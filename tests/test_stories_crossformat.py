@@ -283,7 +283,8 @@ def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, caps
 # --- 4. namesakes, one company spelled four ways, an accented name, a HubSpot closed-won deal -------
 
 
-def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys):
+@pytest.mark.parametrize("crm_first", [False, True])
+def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys, crm_first):
     s = Story(tmp_path)
     s.raw("ann-connections.csv", PREAMBLE + HEADER_2020 +
           "Maria,Garcia,,ACME Inc.,CFO,14 Feb 2022\n"
@@ -301,13 +302,14 @@ def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys):
     s.raw("hs-deals.csv", '"Record ID","Deal Name","Deal Stage","Amount","Close Date","Associated Company",'
           '"Associated Contact"\n"31","Acme platform","Closed Won","90000","2025-02-28","Acme, Inc","Zoe Muller"\n',
           None, "2025-03-02")
-    s.load()
+    s.load([2, 3, 4, 0, 1] if crm_first else None)
     report = s.report(capsys)
     assert moves(report) == [] and report["promotions"] == []  # two Maria Garcias: nobody moved
     assert (report["counts"]["people"], report["counts"]["companies"]) == (4, 2)
     acme = account(report, "Acme, Inc")
-    assert (acme["status"], acme["threads"], acme["contacts"], acme["champions"], acme["reps"]) == \
-        ("customer", 3, ["Maria Garcia", "Zoë Müller", "Tom Baker"], ["Zoë Müller"], 1)
+    # The CRM's "Zoe Muller" is LinkedIn's Zoë Müller, named with her accents whichever came first.
+    assert (acme["status"], acme["threads"], sorted(acme["contacts"]), acme["champions"], acme["reps"]) == \
+        ("customer", 3, ["Maria Garcia", "Tom Baker", "Zoë Müller"], ["Zoë Müller"], 1)
     assert [a["account"] for a in report["accounts"]] == ["Acme, Inc"]  # Globex is a lead: not scored
     err = s.cli(capsys, "paths", "--person", "Maria Garcia", code=2)["error"]
     assert err.startswith("2 people are called 'Maria Garcia' (Maria Garcia at Acme, Inc; Maria Garcia at Globex)")
@@ -356,3 +358,73 @@ def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys):
     quinn = s.cli(capsys, "paths", "--person", "Quinn Vale")["paths"]
     assert [(p["path"], p["company"], p["strength"]) for p in quinn] == [
         (["Bob Ray", "Pia Lund", "Quinn Vale"], "Orbis Health, Inc.", 0.9)]
+
+
+# --- 6. a Salesforce Data Export zip (ISO-8859-1, API names, contact roles) and a Connections.xlsx ---
+
+
+def _sf_data_export() -> bytes:
+    user = "0055g000001XyZAAA"
+    members = {
+        "Account.csv": '"Id","IsDeleted","Name","Type","ParentId","Website","OwnerId","AnnualRevenue","Description"\r\n'
+                       f'"0015g00000AbCdEAAA","0","Société Générale Démo","Customer","000000000000000AAA","sgdemo.fr",'
+                       f'"{user}","",""\r\n'
+                       f'"0015g00000AbCdFAAA","0","Hooli","Customer","000000000000000AAA","hooli.com","{user}","",""\r\n',
+        "Contact.csv": '"Id","IsDeleted","AccountId","LastName","FirstName","Email","Title","OwnerId","LastActivityDate"\r\n'
+                       f'"0035g00000Q1AAA","0","0015g00000AbCdEAAA","Lefèvre","Hélène","helene@sgdemo.fr",'
+                       f'"Directrice des achats","{user}","2025-01-14"\r\n'
+                       f'"0035g00000Q2AAA","0","0015g00000AbCdFAAA","Bell","Gavin","gavin@hooli.com","CEO","{user}",'
+                       '"2025-01-10"\r\n',
+        "Opportunity.csv": '"Id","IsDeleted","AccountId","Name","StageName","Amount","CloseDate","IsClosed","IsWon",'
+                           f'"OwnerId"\r\n"0065g00000Z1AAA","0","0015g00000AbCdEAAA","SG 2025 renewal","Closed Won",'
+                           f'"48000","2025-01-15","1","1","{user}"\r\n',
+        "OpportunityContactRole.csv": '"Id","OpportunityId","ContactId","Role","IsPrimary","CreatedDate","IsDeleted"\r\n'
+                                      '"00K5g00000R1AAA","0065g00000Z1AAA","0035g00000Q1AAA","Economic Buyer","1",'
+                                      '"2024-01-01T10:00:00.000Z","0"\r\n',
+        "User.csv": '"Id","Username","LastName","FirstName","Name","Email","IsActive","UserType","CreatedDate",'
+                    '"SystemModstamp"\r\n'
+                    f'"{user}","dana.rep@ourco.example","Rep","Dana","Dana Rep","dana.rep@ourco.example","1",'
+                    '"Standard","2024-01-01T10:00:00.000Z","2024-01-01T10:00:00.000Z"\r\n',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text.encode("latin-1"))
+    return buf.getvalue()
+
+
+def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys):
+    import openpyxl
+
+    s = Story(tmp_path)
+    s.raw("WE_00D5g000000AbcdEAA_1.zip", _sf_data_export(), None, "2025-01-20")
+    s.raw("dana-connections-jan.csv", PREAMBLE + HEADER_2023 +
+          "Helene,Lefevre,https://www.linkedin.com/in/helene-lefevre,,Societe Generale Demo,Directrice des achats,"
+          "10 Oct 2023\n", "Dana Rep", "2025-01-20")
+    book = openpyxl.Workbook()
+    for row in (["Notes:"], ["When exporting your connection data, you may notice that some of the email addresses "
+                             "are missing."], [], HEADER_2023.strip().split(","),
+                ["Hélène", "Lefèvre", "https://www.linkedin.com/in/helene-lefevre", "", "Hooli", "Head of Procurement",
+                 "10 Oct 2023"],
+                ["Gavin", "Bell", "https://www.linkedin.com/in/gavinbell", "", "Hooli", "CEO", "01 Jan 2020"]):
+        book.active.append(row)
+    book.save(tmp_path / "Connections.xlsx")
+    s.files.append((tmp_path / "Connections.xlsx", "Dana Rep", "2025-07-01"))
+    entries = s.load()
+    assert [(e["path"].rsplit("/", 1)[-1], e["layout"]) for e in entries] == [
+        ("Account.csv", "salesforce-export"), ("Contact.csv", "salesforce-export"),
+        ("Opportunity.csv", "salesforce-export"), ("dana-connections-jan.csv", "2023+"),
+        ("Connections.xlsx", "2023+ excel-resave")]
+    report = s.report(capsys)
+    assert moves(report) == [("Hélène Lefèvre", "Société Générale Démo", "Hooli", ("2025-01-20", "2025-07-01"))]
+    [champ] = report["moved_champions"]
+    assert (champ["landing"], champ["reasons"][0]) == (
+        "expansion", "Hélène Lefèvre was a champion at Société Générale Démo: economic_buyer on won opportunity "
+                     "'SG 2025 renewal' at Société Générale Démo")
+    sgd, hooli = account(report, "Société Générale Démo"), account(report, "Hooli")
+    assert (sgd["threads"], sgd["risk_level"], sgd["reasons"][:2]) == (
+        0, "high", ["no contact at Société Générale Démo", "champion Hélène Lefèvre left for Hooli in 2025-07"])
+    # Our champion arriving at another customer is no "possible displacer" there.
+    assert (hooli["threads"], hooli["contacts"]) == (2, ["Hélène Lefèvre", "Gavin Bell"])
+    assert not any("displacer" in r for r in hooli["reasons"])
+    assert hooli["risk_score"] == 45
