@@ -88,16 +88,16 @@ def test_champion_moved_between_a_2016_export_and_a_2023_export(tmp_path, capsys
     report = s.report(capsys)
     assert moves(report) == [("Joe Smith", "Acme, Inc", "Globex", ("2017-01-16", "2024-06-10"))]
     assert report["job_changes"][0]["confidence"] == 0.6  # two reps, one sighting at Globex, a long window
+    # Ann's exports stopped in 2017, seven years before Bob's: she left the team, her network with her.
     [champ] = report["moved_champions"]
-    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Joe Smith", "opportunity", ["Ann Lee", "Bob Ray"])
+    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Joe Smith", "opportunity", ["Bob Ray"])
     acme = account(report, "Acme, Inc")
     assert (acme["status"], acme["threads"], acme["single_threaded"], acme["contacts"]) == \
         ("customer", 1, True, ["Sue Park"])
     assert "champion Joe Smith left for Globex in 2024-06" in acme["reasons"]
     assert report["counts"]["people"] == 2
     globex = s.cli(capsys, "paths", "--company", "Globex")["paths"]
-    assert [(p["rep"], p["target"], p["hops"]) for p in globex] == [("Ann Lee", "Joe Smith", 1),
-                                                                     ("Bob Ray", "Joe Smith", 1)]
+    assert [(p["rep"], p["target"], p["hops"]) for p in globex] == [("Bob Ray", "Joe Smith", 1)]
 
 
 # --- 2. one rep's exports: 2020-2023 (no URL), then the whole archive zip (URL, new employer) -------
@@ -340,8 +340,13 @@ def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys):
           "Pia,Lund,https://www.linkedin.com/in/pialund,,Kestrel Labs,CTO,01 Feb 2025\n", "Bob Ray", "2025-03-01")
     s.raw("referrals.csv", "Referrer,Referred,Date,Note,Company\n"
           "Pia Lund,Quinn Vale,2025-02-20,met at a conference,orbishealth.com\n", None, "2025-03-02")
+    # Ann's export of 2025, saved by Excel as "Unicode text": UTF-16, tabs; she dropped Lena since.
+    s.raw("ann-connections-2025.txt", "\ufeffFirst Name\tLast Name\tURL\tEmail Address\tCompany\tPosition\t"
+          "Connected On\r\nOmar\tHaddad\t\t\tOrbis Health Inc\tProcurement Lead\t30-Nov-17\r\n",
+          "Ann Lee", "2025-03-03", encoding="utf-16-le")
     entries = s.load()
-    assert [e["layout"] for e in entries] == ["2018", "salesforce", "salesforce", "2023+", "referrals"]
+    assert [e["layout"] for e in entries] == ["2018", "salesforce", "salesforce", "2023+", "referrals",
+                                              "2023+ excel-resave"]
     report = s.report(capsys)
     assert report["counts"]["companies"] == 2  # the referral's "orbishealth.com" is Orbis Health
     assert [(a["account"], a["status"], a["threads"], a["single_threaded"]) for a in report["accounts"]] == [
@@ -428,3 +433,38 @@ def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys
     assert (hooli["threads"], hooli["contacts"]) == (2, ["Hélène Lefèvre", "Gavin Bell"])
     assert not any("displacer" in r for r in hooli["reasons"])
     assert hooli["risk_score"] == 45
+
+
+# --- 7. a rep who left: their exports stop, the account they co-held is single-threaded ----------------
+
+
+def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("accounts.csv", '"Account Name","Type","Website","Account Owner"\n'
+          '"Northwind","Customer","northwind.com","Bob Ray"\n' + SF_FOOTER.format(n=1), None, "2025-01-10")
+    s.raw("contacts.csv", '"First Name","Last Name","Email","Title","Account Name","Contact Role"\n'
+          '"Sue","Park","sue.park@northwind.com","Analyst","Northwind","User"\n' + SF_FOOTER.format(n=1),
+          None, "2025-01-10")
+    s.raw("bob-connections-2025-01.csv", PREAMBLE + HEADER_2020 +
+          "Joe,Smith,,Northwind,VP Operations,05 May 2022\n", "Bob Ray", "2025-01-15")
+    newer = ""
+    for as_of, added in (("2025-01-20", ""), ("2025-07-20", "Ray,Moss,,,Initech,Engineer,02 Jul 2025\n"),
+                         ("2026-02-10", "Ida,Lane,,,Hooli,Designer,03 Feb 2026\n")):
+        newer += added
+        s.raw(f"ann-connections-{as_of}.csv", PREAMBLE + HEADER_2023 + newer +
+              "Sue,Park,https://www.linkedin.com/in/suepark,,Northwind,Analyst,01 Apr 2024\n", "Ann Lee", as_of)
+    s.load()
+    # In July Bob still counts: two people, two reps.
+    july = account(s.report(capsys, "2025-07-31"), "Northwind")
+    assert (july["threads"], july["single_threaded"], july["reps"], july["contacts"]) == \
+        (2, False, 2, ["Joe Smith", "Sue Park"])
+    # By February Bob has not exported for over a year while Ann has: he left, Joe went with him.
+    report = s.report(capsys)
+    northwind = account(report, "Northwind")
+    assert (northwind["threads"], northwind["single_threaded"], northwind["reps"], northwind["contacts"]) == \
+        (1, True, 1, ["Sue Park"])
+    assert northwind["reasons"][:2] == ["1 contact at Northwind (Sue Park)", "only Ann Lee knows anyone there"]
+    assert [p["sentence"] for p in s.cli(capsys, "paths", "--company", "Northwind")["paths"]] == [
+        "Ann Lee knows Sue Park (Analyst at Northwind)"]
+    assert s.cli(capsys, "paths", "--person", "Joe Smith")["paths"] == []
+    assert moves(report) == []  # Joe did not move: nobody has seen him since
