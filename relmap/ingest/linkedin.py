@@ -528,10 +528,14 @@ def _split_list(text: str | None) -> list[str]:
     return [p.strip() for p in text.split(",")] if text else []
 
 
-def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
+def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | None = None,
+                   owner: str | None = None) -> ParsedFile:
     """Per counterpart of the exporting member: last message date and message count.
 
-    The exporting member is the participant present in the most messages. Only the
+    The exporting member is the participant present in the most messages; when several are
+    (one conversation of two people, both in every message), the one named ``owner`` (the
+    rep, from ``--owner`` or the archive's Profile.csv), else the one in the most
+    conversations, else the first in key order: never a coin toss. Only the
     FROM/TO names, profile URLs, DATE, FOLDER and IS MESSAGE DRAFT columns are read: SUBJECT
     and CONTENT never leave this function. Drafts and messages in the SPAM folder are no touch.
     """
@@ -558,8 +562,11 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
 
     messages = []
     counts: dict[str, int] = {}
-    for line, name, url, to, to_urls, touch in zip(f["line"], f["from"], f["from_url"], f["to"], f["to_urls"],
-                                                    f["touch"]):
+    conversations: dict[str, set] = {}
+    spelled: dict[str, str] = {}  # key -> a name the participant is written with
+    conversation_ids = _column(raw, table, "conversation id")[f.index]
+    for line, name, url, to, to_urls, touch, conv in zip(f["line"], f["from"], f["from_url"], f["to"],
+                                                          f["to_urls"], f["touch"], conversation_ids):
         sender = (key(name, url), name, url)
         names = _split_list(to)
         urls = [identity.normalise_profile_url(u) for u in _split_list(to_urls)]
@@ -570,8 +577,14 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
             recipients = [(key(n, u), n, u) for n, u in zip(names, urls)]
         for k in {sender[0], *(r[0] for r in recipients)} - {None}:
             counts[k] = counts.get(k, 0) + 1
+            conversations.setdefault(k, set()).add(conv if isinstance(conv, str) else line)
+        for k, n, _ in (sender, *recipients):
+            if k is not None and n:
+                spelled.setdefault(k, n)
         messages.append((int(line), sender, recipients, touch))
-    owner = max(counts, key=counts.get) if counts else None
+    wanted = identity.fold(owner) if owner else None
+    owner = min(counts, key=lambda k: (-counts[k], identity.fold(spelled[k]) != wanted if k in spelled else True,
+                                       -len(conversations[k]), k)) if counts else None
 
     per: dict[str, dict] = {}
     for line, sender, recipients, touch in messages:
