@@ -241,14 +241,8 @@ def _dates(series: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, 
     whole column is read day first. LinkedIn's ``12/22/16, 9:55 AM`` stays month first.
     """
     values = series.dropna().unique().tolist()
-    numeric = [m for v in values if (m := _NUMERIC.match(text := " ".join(str(v).split())))
-               and not _CLOCK_12H.search(text)]
-    if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
-        dayfirst = True
-    elif any(int(m.group(3)) > 12 for m in numeric):
-        dayfirst = False
-    elif numeric and all(m.group(2) in ".-" for m in numeric):
-        dayfirst = True
+    numeric = _numeric_matches(values)
+    dayfirst, _ = _date_order(numeric, dayfirst)
     if numeric and dayfirst:
         parsed = {v: _numeric_date(v, True) for v in values}
     else:
@@ -260,6 +254,60 @@ def _dates(series: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, 
     bad = series.notna() & dates.isna()
     formats = {fmt for _, fmt in parsed.values() if fmt}
     return dates, bad, formats
+
+
+def _numeric_matches(values: list) -> list[re.Match]:
+    """The numeric dates among ``values`` (``25/11/2021``, ``9-12-2024``), not LinkedIn's own
+    ``12/22/16, 9:55 AM`` (a 12-hour clock: US settings, month first)."""
+    return [m for v in values if (m := _NUMERIC.match(text := " ".join(str(v).split())))
+            and not _CLOCK_12H.search(text)]
+
+
+def _date_order(numeric: list[re.Match], dayfirst: bool | None) -> tuple[bool | None, str]:
+    """Whether a column's numeric dates are day first, and why: ``"proved"`` (a value reads only
+    one way, ``25/11/2021`` or ``11/25/2021``), ``"separator"`` (every one written with ``-`` or
+    ``.``), ``"semicolon"`` (``dayfirst`` given: a ``;``-separated re-save) or ``"default"``
+    (month first, as US settings write them)."""
+    if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
+        return True, "proved"
+    if any(int(m.group(3)) > 12 for m in numeric):
+        return False, "proved"
+    if numeric and all(m.group(2) in ".-" for m in numeric):
+        return True, "separator"
+    return dayfirst, "semicolon" if dayfirst else "default"
+
+
+def _date_order_note(series: pd.Series, lines: pd.Series, column: str, dayfirst: bool | None) -> Problem | None:
+    """A note for the import summary when a column's numeric dates were read month first by default:
+    no date of the file proves the order (every one reads both ways, like ``03/04/2021``), nothing
+    of the file's locale tells it (``;``, dates with ``-`` or ``.``: day first), and the order
+    changes at least one date. None otherwise. It names the first such row; every row is kept.
+    (Excel's UTF-16 "Unicode text" is tab-separated in every locale, so it lands here.)
+
+    >>> s = pd.Series(["03/04/2021", "05/05/2021"])
+    >>> _date_order_note(s, pd.Series([5, 6]), "Connected On", None).message[:80]
+    "Connected On: no date in this file shows whether '03/04/2021' is day or month fi"
+    >>> _date_order_note(pd.Series(["03/04/2021", "13/04/2021"]), pd.Series([5, 6]), "Connected On", None) is None
+    True
+    """
+    texts = series.dropna()
+    numeric = _numeric_matches(texts.unique().tolist())
+    if not numeric:
+        return None
+    dayfirst, why = _date_order(numeric, dayfirst)
+    if why != "default":  # a date proves the order, or the file's locale tells it
+        return None
+    two_ways = {m.string for m in numeric if int(m.group(1)) != int(m.group(3))}
+    first = next((i for i, text in texts.items() if " ".join(str(text).split()) in two_ways), None)
+    if first is None:
+        return None
+    example = " ".join(str(texts[first]).split())
+    read, _ = _numeric_date(example, False)
+    return Problem(int(lines[first]), (
+        f"{column}: no date in this file shows whether {example!r} is day or month first (every one reads both "
+        f"ways, and the file's separator does not tell), so all were read month first ({example} = "
+        f"{read:%d %B %Y}), as US settings write them; rows kept. If they are day first, format the column as "
+        "yyyy-mm-dd in the spreadsheet, save and import the file again."))
 
 
 def _european(table: Table) -> bool:
@@ -440,6 +488,8 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     date_bad = bad_date & ~no_name & ~short
     problems += [_date_problem(int(line), "Connected On", text, "09 Dec 2024")
                  for line, text in zip(f.loc[date_bad, "line"], f.loc[date_bad, "date_text"])]
+    if (note := _date_order_note(f["date_text"], f["line"], "Connected On", _european(table))):
+        problems.append(note)
     dropped = no_name | date_bad | short
     keep = f[~dropped] if dropped.any() else f
     keep = keep.assign(profile_url=_urls(keep["url_text"]), email=_each_distinct(keep["email"], identity.normalise_email))
