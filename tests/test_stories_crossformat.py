@@ -468,3 +468,30 @@ def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsy
         "Ann Lee knows Sue Park (Analyst at Northwind)"]
     assert s.cli(capsys, "paths", "--person", "Joe Smith")["paths"] == []
     assert moves(report) == []  # Joe did not move: nobody has seen him since
+
+
+# --- 8. referrals imported before anyone knew the people they name (email only, profile URL only) ----
+
+
+def test_people_first_named_by_email_or_url_take_their_names_later(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("referrals.csv", "Referrer,Referred,Date,Note,Company\n"
+          "kim.ng@gmail.com,https://www.linkedin.com/in/pat-quill-9a/,2025-02-20,,Initech\n", None, "2025-02-21")
+    s.raw("ann-Connections-2016.csv", HEADER_2016 + 'Kim,Ng,kim.ng@gmail.com,Initech,Head of IT,,"12/22/16, 9:55 AM"\n',
+          "Ann Lee", "2017-01-01")
+    s.raw("ann-Connections-2025.csv", PREAMBLE + HEADER_2023 +
+          "Pat,Quill,https://www.linkedin.com/in/pat-quill-9a,,Initech,CTO,01 Feb 2025\n"
+          "Kim,Ng,https://www.linkedin.com/in/kimng,kim.ng@gmail.com,Initech,CIO,22 Dec 2016\n", "Ann Lee", "2025-03-01")
+    s.load()
+    report = s.report(capsys)
+    assert report["counts"]["people"] == 2
+    assert [(p["person"], p["from_title"], p["to_title"]) for p in report["promotions"]] == [("Kim Ng", "Head of IT", "CIO")]
+    events = s.cli(capsys, "timeline", "--company", "Initech")["events"]
+    assert [(e["date"], e["kind"], e["detail"]) for e in events] == [
+        ("2016-12-22", "new_connection", "Ann Lee connected with Kim Ng"),
+        ("2025-02-01", "new_connection", "Ann Lee connected with Pat Quill"),
+        ("2025-02-20", "referral", "Kim Ng referred Pat Quill at Initech"),
+        ("2025-03-01", "promotion", "Kim Ng changed title at Initech: Head of IT -> CIO")]
+    pat = s.cli(capsys, "paths", "--person", "Pat Quill")["paths"]
+    assert [p["sentence"] for p in pat] == ["Ann Lee knows Pat Quill (CTO at Initech)",
+                                            "Ann Lee knows Kim Ng, linked by a referral to Pat Quill at Initech"]
