@@ -411,8 +411,8 @@ def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) 
     if "connectedon" not in index:
         # LinkedIn's "Export to Outlook CSV" (or Yahoo! Mail CSV): no connection dates
         base = "2010-2016 yahoo" if "yahoophone" in index else "2010-2016 outlook"
-    elif "currentcompany" in index or "currentposition" in index:
-        base = "2016-2017"
+    elif "currentcompany" in index or "currentposition" in index or "websites" in index or "instantmessengers" in index:
+        base = "2016-2017"  # some 2016-2017 files say Company/Position, but keep Websites and Instant Messengers
     elif "url" in index:
         base = "2023+"
     elif formats & {"%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p"}:
@@ -421,7 +421,7 @@ def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) 
         base = "2020-2023"
     else:
         base = "2018-2020"
-    resaved = table.delimiter != "," or table.encoding in ("cp1252", "utf-16", "utf-16-le", "utf-16-be", "xlsx") \
+    resaved = table.delimiter != "," or table.encoding in ("cp1252", "mac-roman", "utf-16", "utf-16-le", "utf-16-be", "xlsx") \
         or bool(formats & _EXCEL_FORMATS)
     return f"{base} excel-resave" if resaved else base
 

@@ -158,7 +158,37 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    if _looks_mac_roman(data):
+        return data.decode("mac_roman"), "mac-roman"
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+# Excel for Mac's "Comma Separated Values" is Mac Roman, not Windows-1252. An accented letter inside
+# a word (a byte above 127 between an ASCII letter and a lowercase one) tells them apart: Mac
+# Roman's lowercase é ö ü ñ í are bytes 0x80-0x9F, where Windows-1252 has quotes, dashes, unused
+# bytes and capitals (Š Ž Ÿ); Windows-1252's é ü í ç are bytes 0xC0-0xFF, where Mac Roman has
+# capitals and symbols (È ¸ Ì Á). Bytes that are a lowercase letter either way (š/ö) decide nothing.
+_IN_WORD = re.compile(rb"(?<=[A-Za-z])[\x80-\xff](?=[a-z])")
+_MAC_LOWER = frozenset(b for b in range(128, 256) if bytes([b]).decode("mac_roman").islower())
+_CP1252_LOWER = frozenset(b for b in range(128, 256) if bytes([b]).decode("cp1252", errors="replace").islower())
+
+
+def _looks_mac_roman(data: bytes) -> bool:
+    """Whether text that is not UTF-8 was written by Excel for Mac (Mac Roman), not Windows.
+
+    >>> _looks_mac_roman("Jörg,Müller,Gómez".encode("mac_roman")), _looks_mac_roman("Jörg,Müller,O’Brien".encode("cp1252"))
+    (True, False)
+    >>> _looks_mac_roman("Kašpar,Vašek".encode("cp1252"))  # š is ö in Mac Roman: undecided, so Windows
+    False
+    """
+    mac = windows = 0
+    for match in _IN_WORD.finditer(data[:262144]):
+        byte = match.group()[0]
+        is_mac, is_windows = byte in _MAC_LOWER, byte in _CP1252_LOWER
+        mac += is_mac and not is_windows
+        windows += is_windows and not is_mac
+    return mac >= 2 and mac > 2 * windows
 
 
 def _looks_binary(head: bytes) -> bool:
