@@ -59,6 +59,8 @@ CLI_SHAPES = [
     ("copper_people.csv", "crm_contacts", "copper", 2, 2),
     ("zoho_leads.csv", "crm_contacts", "zoho", 2, 2),
     ("hubspot_companies_default.csv", "crm_accounts", "hubspot", 2, 2),
+    # Zoho's own "Record Id" (HubSpot writes "Record ID"), ids with and without "zcrm_".
+    ("zoho_accounts_export.csv", "crm_accounts", "zoho", 2, 2),
 ]
 
 
@@ -269,3 +271,14 @@ def test_connections_2016_with_address_websites_and_instant_messengers(capsys, t
         ("linkedin_connections", "2016-2017", 2, 2, [])
     assert _records(_parse("connections_2016_address.csv"), "first_name", "company", "connected_on") == [
         ("Joe", "Company A Fake", date(2016, 12, 22)), ("Laura", "Company B Fake", date(2016, 11, 21))]
+
+
+def test_outlook_address_book_title_is_the_honorific_and_job_title_the_title():
+    # outlook.live.com's export (and Google Contacts' "Outlook CSV"): "Title" holds Dr./Ms., "Job Title"
+    # the job; a street cell spans lines; a contact may be an e-mail alone.
+    parsed = _parse("outlook_com_contacts.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_contacts", "outlook", 3, [])
+    assert _records(parsed, "line", "first_name", "last_name", "email", "title", "account_name") == [
+        (2, "Ingrid", "Larsfake", "ingrid@nordfake.example", "Chief Medical Officer", "Nordfake Health AS"),
+        (5, "John", "Cruickfake", None, None, None),
+        (6, None, None, "mail@fakemail.example", None, None)]

@@ -657,6 +657,9 @@ def auto_mapping(kind: str, header: list[str]) -> dict[int, str]:
             out[i] = match[0]
     if guess_vendor(header) == "sales-navigator":
         out = {i: f for i, f in out.items() if f not in ("external_id", "account_external_id")}
+    if kind == "crm_contacts" and "jobtitle" in {norm_header(c) for c in header}:
+        # Beside "Job Title", a plain "Title" is the honorific (Outlook's "Title": Dr., Ms.).
+        out = {i: f for i, f in out.items() if not (f == "title" and norm_header(header[i]) == "title")}
     return out
 
 
@@ -1329,7 +1332,7 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
 def guess_vendor(header: list[str]) -> str:
     """Which CRM (or address book, or lead list) wrote a header: salesforce-export, salesforce,
     hubspot, zoho, apollo, pipedrive, dynamics, close, copper, monday, attio, google-contacts,
-    yahoo, sales-navigator or mapped.
+    yahoo, outlook, sales-navigator or mapped.
 
     >>> guess_vendor(["Deal - ID", "Deal - Title"]), guess_vendor(["(Do Not Modify) Contact", "Full Name"])
     ('pipedrive', 'dynamics')
@@ -1345,10 +1348,14 @@ def guess_vendor(header: list[str]) -> str:
         return "google-contacts"
     if {"yahoophone", "yahooid"} & set(normed):
         return "yahoo"
+    if {"businessstreet", "email2address"} <= set(normed):
+        return "outlook"  # Outlook's address book (and Google's "Outlook CSV" export)
     if {"vmid", "defaultprofileurl"} & set(normed) or {"profileurl", "sharedconnectionscount"} <= set(normed):
         return "sales-navigator"  # a Sales Navigator search or lead list exported by PhantomBuster
-    if any(h.startswith("zcrm") for h in header) or {"createdtime", "lastactivitytime", "modifiedtime"} & set(normed):
-        return "zoho"  # before HubSpot: Zoho's first column is "Record Id" too
+    first = str(header[0]).strip().lstrip("\ufeff") if header else ""
+    if any(h.startswith("zcrm") for h in header) or first == "Record Id" or \
+            {"createdtime", "lastactivitytime", "modifiedtime", "billingcode"} & set(normed):
+        return "zoho"  # before HubSpot: Zoho's first column is "Record Id" (HubSpot's "Record ID")
     if normed and normed[0].startswith("recordid"):
         return "hubspot"
     if {"apollocontactid", "apolloaccountid", "companynameforemails"} & set(normed):
