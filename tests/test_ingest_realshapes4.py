@@ -47,6 +47,7 @@ CLI_SHAPES = [
     ("google_contacts.csv", "crm_contacts", "google-contacts", 3, 3),
     ("google_contacts_legacy.csv", "crm_contacts", "google-contacts", 2, 2),
     ("sales_navigator_search_export.csv", "crm_contacts", "sales-navigator", 2, 2),
+    ("evaboot_sales_navigator_leads.csv", "crm_contacts", "sales-navigator", 2, 2),
     ("attio_people.csv", "crm_contacts", "attio", 2, 2),
     ("attio_companies.csv", "crm_accounts", "attio", 2, 2),
     ("dynamics_accounts.csv", "crm_accounts", "dynamics", 2, 3),  # 2 accounts + 1 primary contact
@@ -61,6 +62,8 @@ CLI_SHAPES = [
     ("hubspot_companies_default.csv", "crm_accounts", "hubspot", 2, 2),
     # Zoho's own "Record Id" (HubSpot writes "Record ID"), ids with and without "zcrm_".
     ("zoho_accounts_export.csv", "crm_accounts", "zoho", 2, 2),
+    # A Salesforce accounts report whose first column is Last Activity (not a grouping column).
+    ("sf_all_accounts.csv", "crm_accounts", "salesforce", 3, 3),
 ]
 
 

@@ -1350,8 +1350,9 @@ def guess_vendor(header: list[str]) -> str:
         return "yahoo"
     if {"businessstreet", "email2address"} <= set(normed):
         return "outlook"  # Outlook's address book (and Google's "Outlook CSV" export)
-    if {"vmid", "defaultprofileurl"} & set(normed) or {"profileurl", "sharedconnectionscount"} <= set(normed):
-        return "sales-navigator"  # a Sales Navigator search or lead list exported by PhantomBuster
+    if {"vmid", "defaultprofileurl", "salesnavigatorurl"} & set(normed) or \
+            {"profileurl", "sharedconnectionscount"} <= set(normed):
+        return "sales-navigator"  # a Sales Navigator search or lead list (PhantomBuster, Evaboot)
     first = str(header[0]).strip().lstrip("\ufeff") if header else ""
     if any(h.startswith("zcrm") for h in header) or first == "Record Id" or \
             {"createdtime", "lastactivitytime", "modifiedtime", "billingcode"} & set(normed):
