@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from relmap.ingest import crm, linkedin, parse_bytes
+from relmap.ingest import crm, linkedin, parse_bytes, sniff
 from tests.conftest import FIXTURES
 
 SHAPES = FIXTURES / "realshapes3"
@@ -82,3 +82,67 @@ def test_french_accounts_with_a_named_month_last_activity():
     assert _records(parsed, "name", "owner", "last_activity") == [
         ("Société Fictive", "Claire Dupont", date(2022, 1, 1)), ("Atelier Nord", "Claire Dupont", date(2021, 12, 1)),
         ("Vélo & Cie", "Marc Petit", date(2023, 2, 15))]
+
+
+# --- 2. Mac Roman: Excel for Mac's "CSV (Macintosh)" ------------------------------------------------
+
+
+def test_connections_resaved_as_csv_macintosh_read_as_mac_roman():
+    data = (SHAPES / "connections_mac_roman.csv").read_bytes()
+    assert b"\r" in data and b"\n" not in data  # CR-only line ends, as Excel for Mac writes them
+    assert sniff.decode("connections_mac_roman.csv", data)[1] == "mac_roman"
+    parsed = _parse("connections_mac_roman.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.hidden_rows, parsed.problems) == \
+        ("linkedin_connections", "2023+ excel-resave", 5, 1, [])
+    assert _records(parsed, "first_name", "last_name", "company", "position", "connected_on", "line") == [
+        ("René", "Müller", "Café Noir SARL", "Directeur – Ventes", date(2024, 12, 9), 5),
+        ("Zoë", "O’Brien", "Ärzte Fiktiv AG", "Leiterin Einkauf", date(2023, 3, 14), 6),
+        ("François", "Lefèvre", "Crédit Fictif", "Ingénieur d’affaires", date(2021, 11, 2), 7),
+        ("Jörg", "Schröder", "Müller & Söhne GmbH", "Geschäftsführer", date(2022, 1, 5), 8)]
+
+
+def test_salesforce_contacts_report_saved_as_csv_macintosh():
+    parsed = _parse("sf_contacts_mac_roman.csv")
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.problems) == ("crm_contacts", "salesforce", 3, [])
+    assert _records(parsed, "first_name", "last_name", "title", "account_name", "role") == [
+        ("Inès", "Benoît", "Responsable Achats", "Société Fictive", "champion"),
+        ("Björn", "Ångström", "CFO", "Öresund Logistik Fake", "economic_buyer"),
+        ("José", "García", "Jefe de Compras", "Telefónica Fake", "decision_maker")]
+
+
+@pytest.mark.parametrize("path", [
+    "crm/locale_opportunities.csv", "crm/sf_export_Account.csv", "crm/sf_export_Contact.csv",
+    "linkedin/connections_excel_cp1252_semicolon.csv", "realshapes/connections_excel_dayfirst.csv",
+    "realshapes/sf_opportunities_de.csv", "realshapes2/connections_fr_excel_ambiguous.csv",
+    "realshapes3/accounts_fr.csv", "realshapes3/connections_de_excel.csv", "realshapes3/connections_es_excel.csv",
+    "realshapes3/connections_fr_excel.csv", "realshapes3/sf_opportunities_de.csv",
+])
+def test_windows_1252_files_stay_windows_1252(path):
+    data = (FIXTURES / path).read_bytes()
+    assert sniff.decode(path, data)[1] == "cp1252"
+
+
+@pytest.mark.parametrize(("text", "mac"), [
+    # one word is enough when its two readings differ this much
+    ("René", True), ("Müller", True), ("García", True), ("Zoë", True), ("François", True), ("O’Brien", True),
+    ("“Best” Consulting", True), ("Mu\u00f1oz", True),
+    # punctuation and names as Windows-1252 writes them
+    ("Acme’s", False), ("“Best” Consulting – Acme™ … 5 €", False), ("Société Générale", False), ("Jürgen Weiß", False),
+    ("L’Oréal Fictif", False), ("Œuvre Sœur", False),
+])
+def test_mac_roman_told_from_windows_1252_by_content(text, mac):
+    encoding = "mac_roman" if mac else "cp1252"
+    assert sniff.decode("x.csv", f"Name,Company\r{text},Acme\r".encode(encoding)) == \
+        (f"Name,Company\r{text},Acme\r", encoding)
+
+
+def test_utf8_stays_utf8_even_when_it_reads_like_mojibake():
+    # "CafŽ" and "MŸller" are valid UTF-8 here: what the bytes say is kept, never "repaired".
+    text = "First Name,Last Name,Company,Connected On\nRenŽ,MŸller,CafŽ,09 Dec 2024\n"
+    assert sniff.decode("x.csv", text.encode("utf-8")) == (text, "utf-8")
+
+
+def test_stray_utf8_in_a_latin1_export_is_no_mac_roman_evidence():
+    # Salesforce's ISO-8859-1 Data Export with a few UTF-8 cells pasted in: still Windows-1252.
+    data = "Société Générale".encode() + b",M\xfcller,caf\xe9\n"
+    assert sniff.decode("Account.csv", data)[1] == "cp1252"

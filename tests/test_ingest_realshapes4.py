@@ -232,40 +232,6 @@ def test_connections_with_only_the_last_names_cut_name_that_column():
                               "column; relmap needs both names, so upload the file as LinkedIn exported it.")
 
 
-# --- Excel for Mac ---------------------------------------------------------------------------------------
-
-
-def test_connections_resaved_by_excel_for_mac_are_mac_roman(capsys, tmp_path):
-    # Excel for Mac's "Comma Separated Values" writes Mac Roman (and CR line ends): read as Windows-1252,
-    # Jörg would be "Jšrg" and Gómez "Gómez" with a dash.
-    path = SHAPES / "connections_mac_excel.csv"
-    entry = _import(capsys, tmp_path, path, "--owner", "Dana Rep")
-    assert (entry["kind"], entry["layout"], entry["rows_read"], entry["hidden_rows"], entry["records_imported"],
-            entry["problems"]) == ("linkedin_connections", "2023+ excel-resave", 4, 1, 3, [])
-    parsed = _parse(path.name)
-    assert _records(parsed, "first_name", "last_name", "company", "position", "connected_on") == [
-        ("Jörg", "Müllerfake", "Bäckerei Fake GmbH", "Geschäftsführer", date(2024, 12, 9)),
-        ("Inés", "Gómezfake", "Martínez & Hijos Fake", "Directora de Ventas", date(2024, 11, 21)),
-        ("Hélène", "Faurefake", "Société Fake, SA", "Chargée d’affaires", date(2023, 3, 2))]
-
-
-def test_crm_export_resaved_by_excel_for_mac():
-    parsed = _parse("hubspot_contacts_mac_excel.csv")
-    assert (parsed.kind, parsed.layout) == ("crm_contacts", "hubspot")
-    assert _records(parsed, "first_name", "last_name", "title", "account_name", "owner") == [
-        ("Gaëlle", "Perrinfake", "Acheteuse", "Fromagerie Perrinfake", "Inès Moreau"),
-        ("Jürgen", "Schäferfake", "Einkäufer", "Bäckerei Fake GmbH", "Inès Moreau")]
-
-
-@pytest.mark.parametrize("text", ["Jörg,Müller,O’Brien,Zoë\n", "Kašpar,Vašek,Tomáš,Renée\n",
-                                  "José,Martínez,Françoise,Søren\n"])
-def test_windows_1252_text_stays_windows_1252(text):
-    from relmap.ingest import sniff
-
-    data = text.encode("cp1252", errors="replace")
-    assert sniff.decode("x.csv", data) == (data.decode("cp1252", errors="replace"), "cp1252")
-
-
 def test_connections_2016_with_address_websites_and_instant_messengers(capsys, tmp_path):
     # A 2016 export whose columns say Company/Position (not Current Company) beside Address,
     # Websites and Instant Messengers, with LinkedIn's "12/22/16, 9:55 AM" dates.

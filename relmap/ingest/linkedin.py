@@ -421,7 +421,7 @@ def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) 
         base = "2020-2023"
     else:
         base = "2018-2020"
-    resaved = table.delimiter != "," or table.encoding in ("cp1252", "mac-roman", "utf-16", "utf-16-le", "utf-16-be", "xlsx") \
+    resaved = table.delimiter != "," or table.encoding in ("cp1252", "mac_roman", "utf-16", "utf-16-le", "utf-16-be", "xlsx") \
         or bool(formats & _EXCEL_FORMATS)
     return f"{base} excel-resave" if resaved else base
 

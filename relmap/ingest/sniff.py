@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -125,8 +126,8 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
     """Decode bytes; returns ``(text, encoding)``.
 
     UTF-8 (with or without BOM) and UTF-16 (with BOM, or the NUL pattern of plain
-    UTF-16) are recognised; anything else is read as Windows-1252. Binary data raises
-    ``RejectedFile``.
+    UTF-16) are recognised; anything else is read as Windows-1252, or as Mac Roman when its
+    words read far more plausibly so (``mac_roman_evidence``). Binary data raises ``RejectedFile``.
 
     >>> decode("a.csv", "a;b".encode("utf-16"))
     ('a;b', 'utf-16')
@@ -159,36 +160,119 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _looks_mac_roman(data):
-        return data.decode("mac_roman"), "mac-roman"
+    if mac_roman_evidence(data) >= _MAC_ROMAN_MARGIN:
+        return data.decode("mac_roman"), "mac_roman"
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-# Excel for Mac's "Comma Separated Values" is Mac Roman, not Windows-1252. An accented letter inside
-# a word (a byte above 127 between an ASCII letter and a lowercase one) tells them apart: Mac
-# Roman's lowercase é ö ü ñ í are bytes 0x80-0x9F, where Windows-1252 has quotes, dashes, unused
-# bytes and capitals (Š Ž Ÿ); Windows-1252's é ü í ç are bytes 0xC0-0xFF, where Mac Roman has
-# capitals and symbols (È ¸ Ì Á). Bytes that are a lowercase letter either way (š/ö) decide nothing.
-_IN_WORD = re.compile(rb"(?<=[A-Za-z])[\x80-\xff](?=[a-z])")
-_MAC_LOWER = frozenset(b for b in range(128, 256) if bytes([b]).decode("mac_roman").islower())
-_CP1252_LOWER = frozenset(b for b in range(128, 256) if bytes([b]).decode("cp1252", errors="replace").islower())
+#: How much more plausible the Mac Roman reading must be (``mac_roman_evidence``) to win over
+#: Windows-1252, the default: one word such as ``CafŽ`` against ``Café`` gives 2.
+_MAC_ROMAN_MARGIN = 2
+#: Words with a byte over 127 that are scored; enough to decide, and a 200 MB file costs no more.
+_EVIDENCE_WORDS = 2000
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_WORD_BYTE = re.compile(rb"[A-Za-z\x80-\xff]")
+#: Typographic characters that text holds (dashes, ellipsis, euro, trademark...); none of them
+#: sits between two letters. Quotes and apostrophes are judged by where they stand.
+_TYPOGRAPHIC = frozenset("…€™®©°«»•·\xa0–—")
+_OPENING = frozenset("‘“„‚")
+_CLOSING = frozenset("”")
+#: What follows an apostrophe inside a word in English (``Acme’s``, ``don’t``, ``we’ll``).
+_AFTER_APOSTROPHE = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})
+#: Letters to Unicode that no name or company holds: what a misread byte turns into.
+_ODD_LETTERS = frozenset("ƒıﬁﬂªºµˆ˜")
+#: Letters Windows-1252 has at 0x80-0x9F, rare in its languages (ž, œ...): in a Mac Roman file
+#: the same bytes are ú, ö, û, ä, å, é, ü, common in names, so a word holding them proves little.
+_RARE_LETTERS = frozenset("ŠšŒœŽžŸ")
 
 
-def _looks_mac_roman(data: bytes) -> bool:
-    """Whether text that is not UTF-8 was written by Excel for Mac (Mac Roman), not Windows.
+def mac_roman_evidence(data: bytes) -> int:
+    """How much more plausible ``data`` reads as Mac Roman than as Windows-1252 (negative: less).
 
-    >>> _looks_mac_roman("Jörg,Müller,Gómez".encode("mac_roman")), _looks_mac_roman("Jörg,Müller,O’Brien".encode("cp1252"))
-    (True, False)
-    >>> _looks_mac_roman("Kašpar,Vašek".encode("cp1252"))  # š is ö in Mac Roman: undecided, so Windows
-    False
+    Excel for Mac's "CSV (Macintosh)" writes Mac Roman, where bytes 0x80-0x9F are the accented
+    letters of names (é 0x8E, ü 0x9F, ç 0x8D); Windows-1252 keeps them for punctuation (’ “ ” –
+    €) and has its accented letters at 0xC0-0xFF, which Mac Roman spends on symbols and capitals.
+    So each word holding such a byte is read both ways and scored: a word of letters cased like
+    a word (``Café``, ``MÜLLER``) is plausible, a capital inside a word (``CafŽ``, ``MŸller``), a
+    symbol inside a word (``M¸ller``) or a byte Windows-1252 does not define is not.
+
+    >>> mac_roman_evidence("Café Müller, O’Brien".encode("mac_roman")) >= _MAC_ROMAN_MARGIN
+    True
+    >>> mac_roman_evidence("Café Müller, O’Brien “Best” 5 €".encode("cp1252")) < 0
+    True
     """
-    mac = windows = 0
-    for match in _IN_WORD.finditer(data[:262144]):
-        byte = match.group()[0]
-        is_mac, is_windows = byte in _MAC_LOWER, byte in _CP1252_LOWER
-        mac += is_mac and not is_windows
-        windows += is_windows and not is_mac
-    return mac >= 2 and mac > 2 * windows
+    score = 0
+    scored = 0
+    end = 0
+    for n, run in enumerate(_HIGH_RUN.finditer(data)):
+        if run.start() < end:
+            continue  # inside the word scored last
+        if n > 10 * _EVIDENCE_WORDS:
+            break
+        if _is_utf8(run.group()):
+            continue  # UTF-8 inside a legacy file (Salesforce's ISO-8859-1 exports): no evidence either way
+        start, end = run.start(), run.end()
+        while start > 0 and start > run.start() - 40 and _WORD_BYTE.match(data, start - 1):
+            start -= 1
+        while end < len(data) and end < run.end() + 40 and _WORD_BYTE.match(data, end):
+            end += 1
+        word = data[max(start - 1, 0):end + 1]  # with the byte on each side (a space, a comma...)
+        score += _plausibility(word.decode("mac_roman")) - _plausibility(word.decode("cp1252", errors="replace"))
+        scored += 1
+        if scored >= _EVIDENCE_WORDS:
+            break
+    return score
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha() or (unicodedata.category(ch) in ("Lu", "Ll") and ch not in _ODD_LETTERS)
+
+
+def _plausibility(text: str) -> int:
+    """How plausible the non-ASCII characters of a short text are (see ``mac_roman_evidence``)."""
+    score = 0
+    word: list[str] = []
+    for i, ch in enumerate(text + " "):
+        if _is_letter(ch):
+            word.append(ch)
+            continue
+        if word:
+            w = "".join(word)
+            if not w.isascii():
+                cased = w.islower() or w.isupper() or (w[0].isupper() and w[1:].islower())
+                rare = _RARE_LETTERS.intersection(w.replace("œu", "").replace("Œu", "").replace("ŒU", ""))
+                score += -1 if not cased else 0 if rare else 1  # French œ is before u: cœur, Œuvre
+            word = []
+        if ch.isascii() or i == len(text):
+            continue
+        before = i > 0 and _is_letter(text[i - 1])
+        after = i + 1 < len(text) and _is_letter(text[i + 1])
+        if ch == "\ufffd":  # a byte Windows-1252 does not define
+            score -= 2
+        elif ch == "’" and before and after:  # an apostrophe: O’Brien, l’usine, Acme’s
+            head = re.search(r"[^\W\d_]+$", text[:i])
+            tail = re.match(r"[^\W\d_]+", text[i + 1:])
+            plain = (head and len(head.group()) == 1) or (tail and tail.group().lower() in _AFTER_APOSTROPHE)
+            score += 1 if plain else -1
+        elif ch == "’":
+            score += 1
+        elif ch in _OPENING:
+            score += -1 if before else 1
+        elif ch in _CLOSING:
+            score += -1 if after else 1
+        elif ch in _TYPOGRAPHIC:
+            score += -1 if before and after else 1
+        else:
+            score -= 1
+    return score
 
 
 def _looks_binary(head: bytes) -> bool:
