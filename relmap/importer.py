@@ -132,7 +132,7 @@ def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
                 "apply to it; drop --kind."))])]
         return [backup.restore_backup(store, name, data)]
     try:
-        parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping)
+        parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping, owner=owner)
     except RejectedFile as exc:
         return [FileResult(path=name, kind=kind or "unknown", status="rejected",
                            problems=[Problem(0, str(exc))])]
@@ -218,7 +218,8 @@ def _test_pause() -> None:
 def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | None = None) -> pd.Series:
     """Company ids for a column of company names (NaN where the text names no employer).
 
-    Known companies are matched by normalised name, known aliases, then domain; the
+    Known companies are matched by normalised name, known aliases, then domain (a name
+    cell that is itself a domain, ``acme.org``, is matched against known domains too); the
     rest are created with the first spelling seen as their display name.
     """
     keys = _map_unique(names, identity.company_key)
@@ -226,6 +227,14 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
     known = ctx.store.company_ids(ctx.conn, wanted.unique().tolist())
     dom = domains.map(identity.normalise_domain) if domains is not None else pd.Series(None, index=names.index)
     missing_mask = keys.notna() & ~keys.isin(list(known))
+    as_domain = _map_unique(names[missing_mask], _bare_domain) if missing_mask.any() else names.iloc[0:0]
+    if as_domain.notna().any():
+        by_domain = ctx.store.company_ids_by_domain(ctx.conn, as_domain.dropna().unique().tolist())
+        for idx, d in as_domain.dropna().items():
+            if (cid := by_domain.get(d)) is not None and keys[idx] not in known:
+                known[keys[idx]] = cid
+                ctx.store.add_company_alias(ctx.conn, keys[idx], cid)
+        missing_mask = keys.notna() & ~keys.isin(list(known))
     if domains is not None and missing_mask.any():
         by_domain = ctx.store.company_ids_by_domain(ctx.conn, dom[missing_mask].dropna().unique().tolist())
         for idx in keys[missing_mask].index:
@@ -245,6 +254,13 @@ def resolve_companies(ctx: WriteContext, names: pd.Series, domains: pd.Series | 
         fill = {known[k]: d for k, d in zip(keys, dom) if k in known and d}
         ctx.store.set_company_domains(ctx.conn, fill)
     return _lookup(keys, known)
+
+
+def _bare_domain(text: object) -> str | None:
+    """The domain a company cell holds when the cell is only a domain (``acme.org``), else None."""
+    if not isinstance(text, str) or " " in text.strip() or "." not in text:
+        return None
+    return identity.normalise_domain(text)
 
 
 def _lookup(series: pd.Series, ids: dict) -> pd.Series:
@@ -278,9 +294,10 @@ def _texts(series: pd.Series) -> list[str]:
 def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool = False) -> pd.Series:
     """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
 
-    Matching order: normalised profile URL, then email, then name + company (the same
-    name at another company is another person; a different profile URL is always
-    another person). When several known people match a row equally (people a user kept
+    Matching order: normalised profile URL, then email, then (in a rep's Connections export)
+    name + the day the rep connected, as the rep's other exports recorded it
+    (``_same_connection``), then name + company (the same name at another company is
+    another person; a different profile URL is always another person). When several known people match a row equally (people a user kept
     apart), ``_fuzzy_people`` decides by source lineage. Rows that match nobody become new
     people; rows within the file that share a key become one person. Vectorised: no per-row
     store calls.
@@ -304,6 +321,8 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     if need.any():
         by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())
         person[need] = f.loc[need, "email"].map(by_email)
+    if "connected_on" in frame and ctx.rep_id is not None:
+        _same_connection(ctx, f, frame["connected_on"], person)
     need = person.isna() & f["name_key"].notna() & f["company_id"].notna()
     if need.any():
         cands = ctx.store.people_by_name(ctx.conn, f.loc[need, "name_key"].unique().tolist())
@@ -377,6 +396,75 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     matched = f.assign(pid=person)[person.notna() & f["email"].notna()]
     ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.pid, matched.email) if isinstance(e, str)})
     return person
+
+
+def _iso_day(value: object) -> str | None:
+    """A date (or datetime, or ISO text) as ``YYYY-MM-DD``; None when missing."""
+    if value is None or value != value:
+        return None
+    return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
+
+
+def _same_connection(ctx: WriteContext, f: pd.DataFrame, connected_on: pd.Series, person: pd.Series) -> None:
+    """Rows of a rep's Connections export that are a connection the rep's other exports already hold:
+    the same name connected on the same day is the same person, whatever the company says now
+    (a 2020-2023 export without URLs, then a 2023+ export showing the person at a new employer).
+
+    Fills ``person`` in place for rows still unmatched. Only a single known person with that
+    name and day counts, never one whose profile URL differs from the row's, and never when
+    two rows of this file share the name and day.
+    """
+    rows = pd.DataFrame({"name_key": f["name_key"], "url": f["url"],
+                         "day": [_iso_day(v) for v in connected_on.to_numpy(dtype=object)]}, index=f.index)
+    rows = rows[person.isna() & rows["name_key"].notna() & rows["day"].notna()]
+    rows = rows[~rows.duplicated(["name_key", "day"], keep=False)]
+    if rows.empty:
+        return
+    known = ctx.store.rep_connections_by_name(ctx.conn, ctx.rep_id, rows["name_key"].unique().tolist())
+    if known.empty:
+        return
+    known = known.assign(day=[_iso_day(v) for v in known["connected_on"]]).drop_duplicates(
+        ["name_key", "day", "person_id"])
+    known = known[~known.duplicated(["name_key", "day"], keep=False)]  # two people: not ours to choose
+    hit = rows.assign(row=rows.index).merge(known[["name_key", "day", "person_id", "profile_url"]],
+                                            on=["name_key", "day"], how="inner")
+    clash = hit["url"].notna() & hit["profile_url"].notna() & (hit["url"] != hit["profile_url"])
+    hit = hit[~clash]
+    person[hit["row"].to_numpy()] = hit["person_id"].to_numpy()
+    _merge_namesakes_here(ctx, f, hit, person)
+
+
+def _merge_namesakes_here(ctx: WriteContext, f: pd.DataFrame, hit: pd.DataFrame, person: pd.Series) -> None:
+    """Rows ``_same_connection`` gave a person (``hit``: row, person_id, profile_url) whose name is also
+    that of another known person at the row's company (a CRM contact stored before the rep's
+    export that links the two): by name and company that other person is this row too, so both
+    are one person and are merged, unless a user kept them apart, their profile URLs differ, or
+    another row of this file is that other person."""
+    if hit.empty:
+        return
+    rows = hit.assign(name_key=f.loc[hit["row"], "name_key"].to_numpy(),
+                      company_id=f.loc[hit["row"], "company_id"].to_numpy())
+    rows = rows[rows["company_id"].notna()]
+    if rows.empty:
+        return
+    cands = ctx.store.people_by_name(ctx.conn, rows["name_key"].unique().tolist()).dropna(subset=["company_id"])
+    cands = cands.assign(company_id=cands["company_id"].astype("int64"))
+    rows = rows.assign(company_id=rows["company_id"].astype("int64"))
+    pairs = rows.merge(cands[["name_key", "company_id", "person_id", "profile_url"]], on=["name_key", "company_id"],
+                       suffixes=("", "_other"))
+    pairs = pairs[pairs["person_id_other"] != pairs["person_id"]]
+    urls = pairs["url"].where(pairs["url"].notna(), pairs["profile_url"])
+    clash = urls.notna() & pairs["profile_url_other"].notna() & (urls != pairs["profile_url_other"])
+    pairs = pairs[~clash].drop_duplicates(["person_id", "person_id_other"])
+    pairs = pairs[~pairs["person_id_other"].isin(person.dropna())]  # another row of this file is them
+    pairs = pairs[~pairs["person_id"].duplicated(keep=False) & ~pairs["person_id_other"].duplicated(keep=False)]
+    if pairs.empty:
+        return
+    ids = {int(p) for p in pairs["person_id"]} | {int(p) for p in pairs["person_id_other"]}
+    apart = ctx.store.kept_apart_pairs(ctx.conn, ids)
+    for keep, drop in zip(pairs["person_id"].astype(int), pairs["person_id_other"].astype(int)):
+        if frozenset((keep, drop)) not in apart:
+            ctx.store.merge_people_in(ctx.conn, keep, drop)
 
 
 def _fuzzy_people(ctx: WriteContext, f: pd.DataFrame, frame: pd.DataFrame) -> dict:

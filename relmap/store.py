@@ -396,6 +396,24 @@ class Store:
             return pd.DataFrame(columns=["person_id", "name_key", "full_name", "profile_url", "company_id"])
         return pd.concat(frames, ignore_index=True)
 
+    def rep_connections_by_name(self, conn: Connection, rep_id: int, name_keys: Iterable[str]) -> pd.DataFrame:
+        """The rep's LinkedIn connections (every export of theirs) to people whose name key is in
+        ``name_keys``: columns person_id, name_key, profile_url, connected_on (one row per distinct
+        person and date)."""
+        columns = ["person_id", "name_key", "profile_url", "connected_on"]
+        frames = []
+        for chunk in _chunks(list(set(name_keys))):
+            query = (
+                select(people.c.id.label("person_id"), people.c.name_key, people.c.profile_url,
+                       relationships.c.connected_on)
+                .select_from(people.join(relationships, relationships.c.person_id == people.c.id))
+                .where(relationships.c.rep_id == rep_id, relationships.c.source == "linkedin",
+                       relationships.c.connected_on.is_not(None), people.c.name_key.in_(chunk))
+                .distinct()
+            )
+            frames.append(_frame(conn.execute(query), columns))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
     def insert_people(self, conn: Connection, rows: list[dict] | dict[str, list]) -> list[int]:
         """Insert ``{full_name, first_name, last_name, name_key, profile_url, email}`` rows (dicts,
         or one list per column); returns their ids in order."""
@@ -638,29 +656,36 @@ class Store:
         if keep_id == drop_id:
             return False
         with self.write() as conn:
-            rows = {r["id"]: r for r in conn.execute(
-                select(people).where(people.c.id.in_([keep_id, drop_id]))).mappings()}
-            if len(rows) != 2:
-                return False
-            keep, drop = rows[keep_id], rows[drop_id]
-            for table, col in ((employments, "person_id"), (relationships, "person_id"), (crm_contacts, "person_id"),
-                               (referrals, "referrer_id"), (referrals, "referred_id"), (reps, "person_id"),
-                               (champion_marks, "person_id"), (person_emails, "person_id")):
-                conn.execute(table.update().where(table.c[col] == drop_id).values({col: keep_id}))
-            for col in ("left_id", "right_id"):
-                conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "person",
-                                                             identity_reviews.c[col] == drop_id)
-                             .values({col: keep_id}))
-            self._repoint_contact_roles(conn, drop_id, keep_id)
-            conn.execute(identity_reviews.update().where(
-                identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
-                identity_reviews.c.right_id == keep_id).values(status="merged"))
-            self._settle_repeated_reviews(conn, "person", keep_id)
-            conn.execute(people.delete().where(people.c.id == drop_id))
-            self._bump_generation(conn)
-            fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
-            if fill:
-                conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
+            return self.merge_people_in(conn, keep_id, drop_id)
+
+    def merge_people_in(self, conn: Connection, keep_id: int, drop_id: int) -> bool:
+        """``merge_people`` inside the caller's write transaction (an import that learns two
+        known people are one)."""
+        if keep_id == drop_id:
+            return False
+        rows = {r["id"]: r for r in conn.execute(
+            select(people).where(people.c.id.in_([keep_id, drop_id]))).mappings()}
+        if len(rows) != 2:
+            return False
+        keep, drop = rows[keep_id], rows[drop_id]
+        for table, col in ((employments, "person_id"), (relationships, "person_id"), (crm_contacts, "person_id"),
+                           (referrals, "referrer_id"), (referrals, "referred_id"), (reps, "person_id"),
+                           (champion_marks, "person_id"), (person_emails, "person_id")):
+            conn.execute(table.update().where(table.c[col] == drop_id).values({col: keep_id}))
+        for col in ("left_id", "right_id"):
+            conn.execute(identity_reviews.update().where(identity_reviews.c.entity == "person",
+                                                         identity_reviews.c[col] == drop_id)
+                         .values({col: keep_id}))
+        self._repoint_contact_roles(conn, drop_id, keep_id)
+        conn.execute(identity_reviews.update().where(
+            identity_reviews.c.entity == "person", identity_reviews.c.left_id == keep_id,
+            identity_reviews.c.right_id == keep_id).values(status="merged"))
+        self._settle_repeated_reviews(conn, "person", keep_id)
+        conn.execute(people.delete().where(people.c.id == drop_id))
+        self._bump_generation(conn)
+        fill = {k: drop[k] for k in ("profile_url", "email", "first_name", "last_name") if not keep[k] and drop[k]}
+        if fill:
+            conn.execute(people.update().where(people.c.id == keep_id).values(**fill))
         return True
 
     def _settle_repeated_reviews(self, conn: Connection, entity: str, kept_id: int) -> None:

@@ -111,6 +111,25 @@ def test_messages_aggregate_and_never_keep_content():
     assert "SECRET" not in parsed.frame.to_csv()
 
 
+TWO_PEOPLE = (b"CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,"
+              b"CONTENT,FOLDER\n"
+              b"2-a,,Kim Ng,https://www.linkedin.com/in/kim-ng,Gus Hale,https://www.linkedin.com/in/gushale,"
+              b"2025-03-01 10:22:31 UTC,,hi,INBOX\n"
+              b"2-a,,Gus Hale,https://www.linkedin.com/in/gushale,Kim Ng,https://www.linkedin.com/in/kim-ng,"
+              b"2025-03-02 09:00:00 UTC,,hello,INBOX\n")
+
+
+@pytest.mark.parametrize("owner, counterpart", [("Gus Hale", "Kim Ng"), ("Kim Ng", "Gus Hale"),
+                                                 (None, "Kim Ng")])
+def test_messages_of_two_people_who_tie_name_the_owner_from_the_hint(owner, counterpart):
+    # Both are in every message: the owner named by --owner (or Profile.csv) is the exporter;
+    # without one the choice is by key order, the same on every run (never by hash order).
+    for _ in range(3):
+        [parsed] = parse_bytes("messages.csv", TWO_PEOPLE, owner=owner)
+        assert parsed.frame["counterpart_name"].tolist() == [counterpart]
+        assert parsed.frame["message_count"].tolist() == [2]
+
+
 def test_positions_and_profile():
     positions = _parse("Positions.csv")
     assert list(positions.frame.company) == ["Hooli", "Acme Inc"]

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from relmap.importer import import_paths
 from relmap.ingest import crm, linkedin, parse_bytes, sniff
 from tests.conftest import FIXTURES
 
@@ -146,3 +147,49 @@ def test_stray_utf8_in_a_latin1_export_is_no_mac_roman_evidence():
     # Salesforce's ISO-8859-1 Data Export with a few UTF-8 cells pasted in: still Windows-1252.
     data = "Société Générale".encode() + b",M\xfcller,caf\xe9\n"
     assert sniff.decode("Account.csv", data)[1] == "cp1252"
+
+
+# --- 3. Excel's UTF-16 "Unicode text" from a day-first locale -------------------------------------------
+
+
+def test_unicode_text_from_a_day_first_locale_reads_every_date_day_first(store):
+    # Tab-separated in every locale, so only the dates can tell: 13/02/2021 can only be day first,
+    # and then the ambiguous 03/04/2021 and 09/12/2024 are read day first too (as on the ";" path).
+    path = SHAPES / "connections_unicode_text_dayfirst.txt"
+    assert path.read_bytes()[:2] == b"\xff\xfe"
+    parsed = _parse(path.name)
+    assert (parsed.kind, parsed.layout, parsed.rows_read, parsed.hidden_rows, parsed.problems) == \
+        ("linkedin_connections", "2023+ excel-resave", 5, 1, [])
+    assert _records(parsed, "first_name", "company", "connected_on", "line") == [
+        ("Łukasz", "Fikcja Sp. z o.o.", date(2021, 4, 3), 5), ("Siobhán", "Emerald Fake Ltd", date(2021, 2, 13), 6),
+        ("Zoë", "Thames Fictive plc", date(2024, 12, 9), 7), ("Amir", "Thames Fictive plc", date(2022, 5, 5), 9)]
+    [result] = import_paths(store, [path], owner="Rita Rep")
+    assert (result.status, result.rows_read, result.hidden_rows, result.records_imported, result.problems) == \
+        ("imported", 5, 1, 4, [])
+    since = store.load_frames().relationships.sort_values("connected_on").connected_on.dt.date.tolist()
+    assert since == [date(2021, 2, 13), date(2021, 4, 3), date(2022, 5, 5), date(2024, 12, 9)]
+
+
+def test_unicode_text_whose_dates_all_read_both_ways_says_so_in_the_import_summary(store):
+    # 05/05/2022, 03/04/2021, 09/12/2024: no date proves the order and the tab says nothing of the
+    # locale, so they are read month first (LinkedIn's and US Excel's order) and the summary says so.
+    path = SHAPES / "connections_unicode_text_ambiguous.txt"
+    [result] = import_paths(store, [path], owner="Rita Rep")
+    assert result.as_dict() == {
+        "path": str(path), "kind": "linkedin_connections", "layout": "2023+ excel-resave", "status": "imported",
+        "rows_read": 3, "hidden_rows": 0, "records_imported": 3, "snapshot_id": result.snapshot_id,
+        "problems": [{"line": 6, "message": (
+            "Connected On: no date in this file shows whether '03/04/2021' is day or month first (every one "
+            "reads both ways, and the file's separator does not tell), so all were read month first (03/04/2021 = "
+            "04 March 2021), as US settings write them; rows kept. If they are day first, format the column as "
+            "yyyy-mm-dd in the spreadsheet, save and import the file again.")}]}
+    since = store.load_frames().relationships.sort_values("connected_on").connected_on.dt.date.tolist()
+    assert since == [date(2021, 3, 4), date(2022, 5, 5), date(2024, 9, 12)]
+
+
+def test_a_semicolon_file_whose_dates_all_read_both_ways_is_read_day_first_without_a_note():
+    # The ";" tells a European Excel wrote it: day first, as before, and nothing to note.
+    data = ("First Name;Last Name;Company;Position;Connected On\r\n"
+            "Ann;Lee;Acme;CTO;03/04/2021\r\nBo;Ng;Acme;CFO;09/12/2024\r\n").encode("cp1252")
+    parsed = _parse("Connections.csv", data)
+    assert (list(parsed.frame.connected_on), parsed.problems) == ([date(2021, 4, 3), date(2024, 12, 9)], [])

@@ -26,8 +26,10 @@ PARSERS = dict(linkedin.PARSERS)
 
 
 def parse_bytes(name: str, data: bytes, kind: str | None = None,
-                mapping: dict[str, str] | None = None) -> list[ParsedFile]:
-    """Parse one file's bytes; returns one ``ParsedFile`` (one per known member for an archive)."""
+                mapping: dict[str, str] | None = None, owner: str | None = None) -> list[ParsedFile]:
+    """Parse one file's bytes; returns one ``ParsedFile`` (one per known member for an archive).
+    ``owner``: the rep the file belongs to, when known (tells the exporting member of a messages
+    file whose participants tie)."""
     check_upload(name, data)
     if data.startswith(_OLE2):
         raise RejectedFile(f"{Path(name).name} is an old-style Excel .xls workbook (or another Office file), "
@@ -38,9 +40,9 @@ def parse_bytes(name: str, data: bytes, kind: str | None = None,
             known = _parse_known_workbook(name, data, kind)
         parsed = [known or _parse_crm_or_referrals(name, data, kind, mapping)]
     elif archive.is_archive(data):
-        parsed = archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping)
+        parsed = archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping, owner=owner)
     else:
-        parsed = [parse_member(name, data, kind=kind, mapping=mapping)]
+        parsed = [parse_member(name, data, kind=kind, mapping=mapping, owner=owner)]
     for p in parsed:
         drop_overlong(p)
     return parsed
@@ -122,8 +124,9 @@ def check_upload(name: str, data: bytes) -> None:
 
 
 def parse_member(name: str, data: bytes, kind: str | None = None,
-                 mapping: dict[str, str] | None = None) -> ParsedFile:
-    """Parse one delimited text file (a plain upload or one archive member)."""
+                 mapping: dict[str, str] | None = None, owner: str | None = None) -> ParsedFile:
+    """Parse one delimited text file (a plain upload or one archive member); ``owner`` as in
+    ``parse_bytes``."""
     display = Path(name).name
     if not data.strip() or not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise UnknownKind(f"{display} is empty; export the file again and upload it.")
@@ -165,6 +168,8 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
         raise UnknownKind(f"{display}: reading {detected} files is not supported yet; "
                            f"known kinds are {', '.join(sorted(PARSERS))}.")
     content_hash = hashlib.sha256(data).hexdigest()
+    if detected == "linkedin_messages":
+        return parser(name, table, content_hash, mapping, owner=owner)
     return parser(name, table, content_hash, mapping)
 
 

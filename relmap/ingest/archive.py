@@ -157,9 +157,10 @@ _RATIO_FROM = 10 * 2**20
 
 
 def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str | None = None,
-                  mapping: dict[str, str] | None = None) -> list[ParsedFile]:
+                  mapping: dict[str, str] | None = None, owner: str | None = None) -> list[ParsedFile]:
     """Every member of a known kind, parsed; returns them with Profile.csv first and the
     members that failed (``rejection`` set, one problem naming the member and why) last.
+    ``owner`` (else the name in the archive's Profile.csv) tells messages.csv who exported it.
 
     Raises ``RejectedFile`` when the zip is broken, over a limit, holds no known file, or
     ``kind`` is given (members are recognised by header, never by a kind for the whole zip).
@@ -177,6 +178,7 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         nested: list[str] = []
         users: dict[str, str] = {}  # a Salesforce Data Export's User.csv: owner id -> name
         roles: dict[str, list] = {}  # its OpportunityContactRole.csv: opportunity id -> [(contact id, role)]
+        messages: dict[str, bytes] = {}  # messages members, read again once Profile.csv names the owner
         for info in infos:
             member = PurePosixPath(info.filename.replace("\\", "/"))
             if member.suffix.lower() == ".zip":
@@ -201,7 +203,7 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
             if len(content) > info.file_size:  # zipfile stops at the declared size; in case it did not
                 raise RejectedFile(f"{display} lies about its members' sizes; download the export again.")
             try:
-                result = parse_member(member_path, content, kind=None, mapping=mapping)
+                result = parse_member(member_path, content, kind=None, mapping=mapping, owner=owner)
             except UnknownKind:
                 _salesforce_tables(member_path, content, users, roles)
                 continue  # not a kind relmap reads (e.g. Skills.csv): skipped
@@ -211,7 +213,12 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
             if not result.rows_read and not result.problems:
                 continue  # a header and no rows (LinkedIn's guide_messages.csv): nothing to import
             result.as_of_hint = result.as_of_hint or as_of
+            if result.kind == "linkedin_messages" and owner is None:
+                messages[member_path] = content
             parsed.append(result)
+        profile_owner = next((p.owner_hint for p in parsed if p.kind == "linkedin_profile" and p.owner_hint), None)
+        if profile_owner and messages:
+            parsed = [_with_owner(p, messages, parse_member, profile_owner) for p in parsed]
     if not parsed and not failed and nested:
         raise RejectedFile(f"{display} holds only zip files inside it ({', '.join(nested[:5])}); relmap does not "
                            "open a zip inside a zip: unzip it and upload the zip inside, or its CSV files.")
@@ -267,6 +274,16 @@ def _join_salesforce(parsed: list[ParsedFile], users: dict[str, str], roles: dic
                 existing or [{"contact": contacts[c], "role": crm.normalise_role(r)}
                              for c, r in roles.get(oid or "", []) if c in contacts]
                 for oid, existing in zip(p.frame["external_id"], p.frame["contact_roles"])]
+
+
+def _with_owner(parsed: ParsedFile, messages: dict[str, bytes], parse_member: MemberParser,
+                owner: str) -> ParsedFile:
+    """A messages member read again knowing the archive's owner (``parsed`` itself otherwise)."""
+    if parsed.path not in messages:
+        return parsed
+    again = parse_member(parsed.path, messages[parsed.path], kind="linkedin_messages", owner=owner)
+    again.as_of_hint = parsed.as_of_hint
+    return again
 
 
 def _failed(member_path: str, message: str) -> ParsedFile:

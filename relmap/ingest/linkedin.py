@@ -241,14 +241,8 @@ def _dates(series: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, 
     whole column is read day first. LinkedIn's ``12/22/16, 9:55 AM`` stays month first.
     """
     values = series.dropna().unique().tolist()
-    numeric = [m for v in values if (m := _NUMERIC.match(text := " ".join(str(v).split())))
-               and not _CLOCK_12H.search(text)]
-    if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
-        dayfirst = True
-    elif any(int(m.group(3)) > 12 for m in numeric):
-        dayfirst = False
-    elif numeric and all(m.group(2) in ".-" for m in numeric):
-        dayfirst = True
+    numeric = _numeric_matches(values)
+    dayfirst, _ = _date_order(numeric, dayfirst)
     if numeric and dayfirst:
         parsed = {v: _numeric_date(v, True) for v in values}
     else:
@@ -280,6 +274,60 @@ def headerless_connections(row: list[str]) -> bool:
     if len(cells) == 7 and cells[2] and "linkedin.com" not in cells[2].lower():
         return False
     return _parse_date_fmt(cells[-1])[0] is not None
+
+
+def _numeric_matches(values: list) -> list[re.Match]:
+    """The numeric dates among ``values`` (``25/11/2021``, ``9-12-2024``), not LinkedIn's own
+    ``12/22/16, 9:55 AM`` (a 12-hour clock: US settings, month first)."""
+    return [m for v in values if (m := _NUMERIC.match(text := " ".join(str(v).split())))
+            and not _CLOCK_12H.search(text)]
+
+
+def _date_order(numeric: list[re.Match], dayfirst: bool | None) -> tuple[bool | None, str]:
+    """Whether a column's numeric dates are day first, and why: ``"proved"`` (a value reads only
+    one way, ``25/11/2021`` or ``11/25/2021``), ``"separator"`` (every one written with ``-`` or
+    ``.``), ``"semicolon"`` (``dayfirst`` given: a ``;``-separated re-save) or ``"default"``
+    (month first, as US settings write them)."""
+    if any(int(m.group(1)) > 12 for m in numeric) and not any(int(m.group(3)) > 12 for m in numeric):
+        return True, "proved"
+    if any(int(m.group(3)) > 12 for m in numeric):
+        return False, "proved"
+    if numeric and all(m.group(2) in ".-" for m in numeric):
+        return True, "separator"
+    return dayfirst, "semicolon" if dayfirst else "default"
+
+
+def _date_order_note(series: pd.Series, lines: pd.Series, column: str, dayfirst: bool | None) -> Problem | None:
+    """A note for the import summary when a column's numeric dates were read month first by default:
+    no date of the file proves the order (every one reads both ways, like ``03/04/2021``), nothing
+    of the file's locale tells it (``;``, dates with ``-`` or ``.``: day first), and the order
+    changes at least one date. None otherwise. It names the first such row; every row is kept.
+    (Excel's UTF-16 "Unicode text" is tab-separated in every locale, so it lands here.)
+
+    >>> s = pd.Series(["03/04/2021", "05/05/2021"])
+    >>> _date_order_note(s, pd.Series([5, 6]), "Connected On", None).message[:80]
+    "Connected On: no date in this file shows whether '03/04/2021' is day or month fi"
+    >>> _date_order_note(pd.Series(["03/04/2021", "13/04/2021"]), pd.Series([5, 6]), "Connected On", None) is None
+    True
+    """
+    texts = series.dropna()
+    numeric = _numeric_matches(texts.unique().tolist())
+    if not numeric:
+        return None
+    dayfirst, why = _date_order(numeric, dayfirst)
+    if why != "default":  # a date proves the order, or the file's locale tells it
+        return None
+    two_ways = {m.string for m in numeric if int(m.group(1)) != int(m.group(3))}
+    first = next((i for i, text in texts.items() if " ".join(str(text).split()) in two_ways), None)
+    if first is None:
+        return None
+    example = " ".join(str(texts[first]).split())
+    read, _ = _numeric_date(example, False)
+    return Problem(int(lines[first]), (
+        f"{column}: no date in this file shows whether {example!r} is day or month first (every one reads both "
+        f"ways, and the file's separator does not tell), so all were read month first ({example} = "
+        f"{read:%d %B %Y}), as US settings write them; rows kept. If they are day first, format the column as "
+        "yyyy-mm-dd in the spreadsheet, save and import the file again."))
 
 
 def _european(table: Table) -> bool:
@@ -463,6 +511,8 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     date_bad = bad_date & ~no_name & ~short
     problems += [_date_problem(int(line), "Connected On", text, "09 Dec 2024")
                  for line, text in zip(f.loc[date_bad, "line"], f.loc[date_bad, "date_text"])]
+    if (note := _date_order_note(f["date_text"], f["line"], "Connected On", _european(table))):
+        problems.append(note)
     dropped = no_name | date_bad | short
     keep = f[~dropped] if dropped.any() else f
     keep = keep.assign(profile_url=_urls(keep["url_text"]), email=_each_distinct(keep["email"], identity.normalise_email))
@@ -501,10 +551,14 @@ def _split_list(text: str | None) -> list[str]:
     return [p.strip() for p in text.split(",")] if text else []
 
 
-def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | None = None) -> ParsedFile:
+def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | None = None,
+                   owner: str | None = None) -> ParsedFile:
     """Per counterpart of the exporting member: last message date and message count.
 
-    The exporting member is the participant present in the most messages. Only the
+    The exporting member is the participant present in the most messages; when several are
+    (one conversation of two people, both in every message), the one named ``owner`` (the
+    rep, from ``--owner`` or the archive's Profile.csv), else the one in the most
+    conversations, else the first in key order: never a coin toss. Only the
     FROM/TO names, profile URLs, DATE, FOLDER and IS MESSAGE DRAFT columns are read: SUBJECT
     and CONTENT never leave this function. Drafts and messages in the SPAM folder are no touch.
     """
@@ -531,8 +585,11 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
 
     messages = []
     counts: dict[str, int] = {}
-    for line, name, url, to, to_urls, touch in zip(f["line"], f["from"], f["from_url"], f["to"], f["to_urls"],
-                                                    f["touch"]):
+    conversations: dict[str, set] = {}
+    spelled: dict[str, str] = {}  # key -> a name the participant is written with
+    conversation_ids = _column(raw, table, "conversation id")[f.index]
+    for line, name, url, to, to_urls, touch, conv in zip(f["line"], f["from"], f["from_url"], f["to"],
+                                                          f["to_urls"], f["touch"], conversation_ids):
         sender = (key(name, url), name, url)
         names = _split_list(to)
         urls = [identity.normalise_profile_url(u) for u in _split_list(to_urls)]
@@ -543,8 +600,14 @@ def parse_messages(path: str, table: Table, content_hash: str, mapping: dict | N
             recipients = [(key(n, u), n, u) for n, u in zip(names, urls)]
         for k in {sender[0], *(r[0] for r in recipients)} - {None}:
             counts[k] = counts.get(k, 0) + 1
+            conversations.setdefault(k, set()).add(conv if isinstance(conv, str) else line)
+        for k, n, _ in (sender, *recipients):
+            if k is not None and n:
+                spelled.setdefault(k, n)
         messages.append((int(line), sender, recipients, touch))
-    owner = max(counts, key=counts.get) if counts else None
+    wanted = identity.fold(owner) if owner else None
+    owner = min(counts, key=lambda k: (-counts[k], identity.fold(spelled[k]) != wanted if k in spelled else True,
+                                       -len(conversations[k]), k)) if counts else None
 
     per: dict[str, dict] = {}
     for line, sender, recipients, touch in messages:

@@ -1,8 +1,9 @@
 """Finding a company, person or rep by the name a user typed, with close names when none matches.
 
 Companies match by their matching key first (``identity.company_key``: ``Northwind, Inc.`` finds
-``Northwind``), then by folded display name, then by a unique substring. Every miss raises
-``NotFound`` whose message suggests the closest names, so the CLI can print it and exit 2.
+``Northwind``), then by a domain the store knows (``northwind.com``), then by folded display name,
+then by a unique substring. Every miss raises ``NotFound`` whose message suggests the closest names,
+so the CLI can print it and exit 2.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import difflib
 
 import pandas as pd
 
-from relmap.identity import company_key, fold
+from relmap.identity import company_key, fold, normalise_domain
 from relmap.insights.context import Context
 
 
@@ -39,6 +40,12 @@ def find_company(ctx: Context, name: str) -> int:
     key = company_key(name)
     if key is not None and len(comp):
         hit = comp.loc[comp["norm_key"] == key, "company_id"]
+        if len(hit):
+            return int(ctx.canon.get(int(hit.iloc[0]), int(hit.iloc[0])))
+    # A domain typed for the company (``acme.com``, ``https://www.acme.com``): the company with that domain.
+    domain = normalise_domain(name) if " " not in name.strip() and len(comp) else None
+    if domain is not None:
+        hit = comp.loc[comp["domain"] == domain, "company_id"]
         if len(hit):
             return int(ctx.canon.get(int(hit.iloc[0]), int(hit.iloc[0])))
     wanted = _norm(name)

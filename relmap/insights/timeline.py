@@ -20,6 +20,28 @@ from relmap.insights.moves import job_changes, promotions
 KIND_ORDER = ["departure", "arrival", "promotion", "new_connection", "referral", "opportunity"]
 
 
+def _connections_while_here(ctx: Context, cid: int) -> pd.DataFrame:
+    """The reps' connections (``ctx.rels`` rows with a date) to people seen at ``cid``, less those made
+    when the person is known to have been elsewhere: seen at another company after the connection
+    and before first seen here (not arrived yet), or after last seen here and by the connection
+    (gone already). Someone known to a rep since before they joined is no new connection here."""
+    obs = ctx.obs[ctx.obs["company_id"].notna()]
+    here = obs[obs["company_id"] == cid]
+    rel = ctx.rels[ctx.rels["person_id"].isin(here["person_id"].unique()) & ctx.rels["connected_on"].notna()]
+    if rel.empty:
+        return rel
+    seen = pd.to_datetime(here["observed_on"])
+    span = pd.DataFrame({"first": seen.groupby(here["person_id"]).min(), "last": seen.groupby(here["person_id"]).max()})
+    away = obs[(obs["company_id"] != cid) & obs["person_id"].isin(rel["person_id"].unique())]
+    away = pd.DataFrame({"person_id": away["person_id"].to_numpy(), "away_on": pd.to_datetime(away["observed_on"])})
+    cand = rel.reset_index().merge(span, left_on="person_id", right_index=True).merge(away, on="person_id")
+    when = cand["connected_on"]
+    before_arrival = (cand["away_on"] >= when) & (cand["away_on"] < cand["first"])
+    after_leaving = (cand["away_on"] > cand["last"]) & (cand["away_on"] <= when)
+    elsewhere = cand.loc[before_arrival | after_leaving, "index"].unique()
+    return rel.drop(index=elsewhere)
+
+
 def account_timeline(ctx: Context, company_id: int, since: date | pd.Timestamp | None = None) -> list[dict]:
     """Events at one account, oldest first: ``[{"date": "2026-03-01", "kind": "arrival", "person": "Joe Smith",
     "detail": "Joe Smith arrived at Globex from Northwind (between 2026-01-10 and 2026-03-01)", ...}]``.
@@ -42,8 +64,7 @@ def account_timeline(ctx: Context, company_id: int, since: date | pd.Timestamp |
     for r in pr[pr["company_id"] == cid].itertuples():
         events.append((r.observed_on, "promotion", ctx.pname(r.person_id),
                        f"{ctx.pname(r.person_id)} changed title at {name}: {r.old_title} -> {r.new_title}"))
-    here = ctx.obs[ctx.obs["company_id"] == cid]["person_id"].unique()
-    rel = ctx.rels[ctx.rels["person_id"].isin(here) & ctx.rels["connected_on"].notna()]
+    rel = _connections_while_here(ctx, cid)
     for r in rel.itertuples():
         events.append((r.connected_on, "new_connection", ctx.pname(r.person_id),
                        f"{ctx.rname(r.rep_id)} connected with {ctx.pname(r.person_id)}"))

@@ -1,0 +1,358 @@
+"""Team stories across file formats, each with a known true answer, read through the CLI's ``--json``.
+
+Every story writes the files a team really has (LinkedIn Connections of several vintages and
+reps, the whole archive zip, an Excel re-save, Salesforce reports with their footer, HubSpot
+exports, referrals) in formats different from each other, imports them with
+``python -m relmap import`` and checks ``report`` / ``timeline`` / ``paths`` / ``suggest``
+``--json`` against the answer the story was written to have. People are synthetic.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.filestory import PREAMBLE, FileStory
+
+SF_FOOTER = ('\n\n"Grand Totals ({n} records)"\n\n"Confidential Information - Do Not Distribute"\n'
+             '"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved."\n')
+HEADER_2016 = "First Name,Last Name,Email Address,Current Company,Current Position,Tags,Connected On\n"
+HEADER_2020 = "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+HEADER_2023 = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+class Story(FileStory):
+    """A ``FileStory`` whose files are written byte for byte (any layout, encoding or zip)."""
+
+    def raw(self, name: str, data: bytes | str, owner: str | None = None, as_of: str | None = None,
+            encoding: str = "utf-8") -> Path:
+        path = self.folder / name
+        path.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
+        self.files.append((path, owner, as_of))
+        return path
+
+    def load(self, order: list[int] | None = None) -> list[dict]:
+        """Import every file through ``python -m relmap import --json``; returns the files' entries."""
+        import contextlib
+        import json
+
+        from relmap.cli import main
+
+        entries = []
+        for path, owner, as_of in self.files if order is None else [self.files[i] for i in order]:
+            argv = ["import", str(path), "--db", self.db, "--json"]
+            argv += ["--as-of", as_of] if as_of else []
+            argv += ["--owner", owner] if owner else []
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                code = main(argv)
+            assert code == 0, buf.getvalue()
+            entries += json.loads(buf.getvalue())["files"]
+        assert all(e["status"] == "imported" for e in entries), entries
+        return entries
+
+
+def moves(report: dict) -> list[tuple]:
+    return [(c["person"], c["from_company"], c["to_company"], tuple(c["window"])) for c in report["job_changes"]]
+
+
+def account(report: dict, name: str) -> dict:
+    return next(a for a in report["accounts"] if a["account"] == name)
+
+
+# --- 1. a 2016 export from one rep, a 2023+ export from another: the champion moved --------------
+
+
+def test_champion_moved_between_a_2016_export_and_a_2023_export(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("ann-Connections-2016.csv", HEADER_2016 +
+          'Joe,Smith,joe.smith@gmail.com,ACME Inc.,VP Operations,,"12/22/16, 9:55 AM"\n'
+          'Sue,Park,,ACME Inc.,Analyst,,"3/4/15, 10:02 PM"\n', "Ann Lee", "2017-01-15")
+    s.raw("sf-accounts.csv", '"Account Name","Type","Website","Account Owner","Annual Revenue"\n'
+          '"Acme, Inc","Customer - Direct","www.acme.com","Ann Lee","5000000"\n' + SF_FOOTER.format(n=1),
+          None, "2017-01-16")
+    s.raw("sf-contacts.csv", '"First Name","Last Name","Email","Title","Account Name","Contact Role","Contact Owner"\n'
+          '"Joe","Smith","joe.smith@acme.com","VP Operations","Acme, Inc","Champion","Ann Lee"\n'
+          '"Sue","Park","sue.park@acme.com","Analyst","Acme, Inc","User","Ann Lee"\n' + SF_FOOTER.format(n=2),
+          None, "2017-01-16")
+    s.raw("bob-Connections-2024.csv", PREAMBLE + HEADER_2023 +
+          "Joe,Smith,https://www.linkedin.com/in/joesmith,joe.smith@gmail.com,Globex,COO,02 Mar 2021\n"
+          "Sue,Park,https://www.linkedin.com/in/suepark,,Acme,Senior Analyst,15 Jan 2022\n", "Bob Ray", "2024-06-10")
+    entries = s.load()
+    assert [(e["kind"], e["layout"], e["records_imported"]) for e in entries] == [
+        ("linkedin_connections", "2016-2017", 2), ("crm_accounts", "salesforce", 1),
+        ("crm_contacts", "salesforce", 2), ("linkedin_connections", "2023+", 2)]
+    report = s.report(capsys)
+    assert moves(report) == [("Joe Smith", "Acme, Inc", "Globex", ("2017-01-16", "2024-06-10"))]
+    assert report["job_changes"][0]["confidence"] == 0.6  # two reps, one sighting at Globex, a long window
+    [champ] = report["moved_champions"]
+    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Joe Smith", "opportunity", ["Ann Lee", "Bob Ray"])
+    acme = account(report, "Acme, Inc")
+    assert (acme["status"], acme["threads"], acme["single_threaded"], acme["contacts"]) == \
+        ("customer", 1, True, ["Sue Park"])
+    assert "champion Joe Smith left for Globex in 2024-06" in acme["reasons"]
+    assert report["counts"]["people"] == 2
+    globex = s.cli(capsys, "paths", "--company", "Globex")["paths"]
+    assert [(p["rep"], p["target"], p["hops"]) for p in globex] == [("Ann Lee", "Joe Smith", 1),
+                                                                     ("Bob Ray", "Joe Smith", 1)]
+
+
+# --- 2. one rep's exports: 2020-2023 (no URL), then the whole archive zip (URL, new employer) -------
+
+
+def _archive(name: str, members: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, text in members.items():
+            zf.writestr(f"{name.removesuffix('.zip')}/{member}", text)
+    return buf.getvalue()
+
+
+ARCHIVE = "Basic_LinkedInDataExport_03-15-2025.zip"
+
+
+def _archive_story(tmp_path) -> Story:
+    s = Story(tmp_path)
+    s.raw("accounts.csv", "Account Name,Type,Website,Account Owner\n"
+          "Northwind Traders,Customer,northwind.com,Gus Hale\nVandelay Industries,Prospect,vandelay.com,Gus Hale\n",
+          None, "2024-09-01")
+    s.raw("contacts.csv", "First Name,Last Name,Email,Title,Account Name,Contact Role\n"
+          "Kim,Ng,kim.ng@northwind.com,Head of Procurement,Northwind Traders,Champion\n"
+          "Hal,Ito,hal.ito@vandelay.com,CFO,Vandelay Industries,\n", None, "2024-09-01")
+    s.raw("gus-connections-2024-09.csv", PREAMBLE + HEADER_2020 +
+          "Kim,Ng,,Northwind Traders,Head of Procurement,14 Feb 2022\n"
+          "Iris,Opp,,Vandelay Industries,Engineer,03 Mar 2023\n", "Gus Hale", "2024-09-02")
+    s.raw(ARCHIVE, _archive(ARCHIVE, {
+        "Profile.csv": "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,"
+                       "Geo Location,Twitter Handles,Websites,Instant Messengers\n"
+                       'Gus,Hale,,,,Account Executive at Initech,,Software,,"Austin, Texas",,,\n',
+        "Connections.csv": PREAMBLE + HEADER_2023 +
+        "Kim,Ng,https://www.linkedin.com/in/kim-ng-7b1a2/,,Vandelay Industries,VP Procurement,14 Feb 2022\n"
+        "Iris,Opp,https://www.linkedin.com/in/iris-opp,,Vandelay Industries,Senior Engineer,03 Mar 2023\n"
+        ",,,,,,10 Jan 2025\n",
+        # One conversation of two people: both are in every message.
+        "messages.csv": "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,"
+                        "SUBJECT,CONTENT,FOLDER,ATTACHMENTS\n"
+                        "2-abc,,Kim Ng,https://www.linkedin.com/in/kim-ng-7b1a2,Gus Hale,"
+                        "https://www.linkedin.com/in/gushale,2025-03-01 10:22:31 UTC,,\"Lunch next week?\",INBOX,\n"
+                        "2-abc,,Gus Hale,https://www.linkedin.com/in/gushale,Kim Ng,"
+                        "https://www.linkedin.com/in/kim-ng-7b1a2,2025-03-02 09:00:00 UTC,,\"Sure\",INBOX,\n",
+        "Positions.csv": "Company Name,Title,Description,Location,Started On,Finished On\n"
+                         "Initech,Account Executive,,Austin,Jan 2022,\n"
+                         "Northwind Traders,Sales Manager,,Austin,Jun 2018,Dec 2021\n",
+        "Skills.csv": "Name\nNegotiation\n",
+    }))
+    s.raw("referrals.csv", "Referrer,Referred,Date,Note\n"
+          "Kim Ng,hal.ito@vandelay.com,2025-03-10,intro over email\n"
+          "Kim Ng,https://www.linkedin.com/in/iris-opp/,2025-03-11,\n", None, "2025-03-20")
+    return s
+
+
+@pytest.mark.parametrize("archive_first", [False, True])
+def test_archive_zip_shows_the_champion_moved_since_the_older_export(tmp_path, capsys, archive_first):
+    s = _archive_story(tmp_path)
+    entries = s.load([0, 1, 3, 2, 4] if archive_first else None)
+    zipped = [(e["path"].split("/")[-1], e["kind"], e["records_imported"]) for e in entries if e["path"].startswith(ARCHIVE)]
+    assert zipped == [("Profile.csv", "linkedin_profile", 1), ("Connections.csv", "linkedin_connections", 2),
+                      ("messages.csv", "linkedin_messages", 1), ("Positions.csv", "linkedin_positions", 2)]
+    report = s.report(capsys)
+    # Same rep, same name, same "Connected On": the older row without a URL is the same Kim.
+    assert moves(report) == [("Kim Ng", "Northwind Traders", "Vandelay Industries", ("2024-09-02", "2025-03-15"))]
+    assert report["job_changes"][0]["confidence"] == 0.8
+    [champ] = report["moved_champions"]
+    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Kim Ng", "opportunity", ["Gus Hale"])
+    # Messages with Kim (two, the last on 2025-03-02) + champion: 1 + 0.2 + 1 + 1.
+    assert (champ["warm_paths"][0]["sentence"], champ["warm_paths"][0]["strength"]) == \
+        ("Gus Hale knows Kim Ng (VP Procurement at Vandelay Industries)", 3.2)
+    northwind = account(report, "Northwind Traders")
+    assert (northwind["threads"], northwind["single_threaded"], northwind["reasons"][:2]) == \
+        (0, True, ["no contact at Northwind Traders", "champion Kim Ng left for Vandelay Industries in 2025-03"])
+    assert report["counts"]["people"] == 4 and report["counts"]["reps"] == 1
+    paths = s.cli(capsys, "paths", "--company", "Northwind Traders")["paths"]
+    assert [(p["kind"], p["sentence"]) for p in paths] == [
+        ("former_employee", "Gus Hale used to work at Northwind Traders"),
+        ("former_colleague", "Gus Hale knows Kim Ng, who used to work at Northwind Traders")]
+
+
+def test_referrals_by_email_only_and_by_profile_url_only(tmp_path, capsys):
+    s = _archive_story(tmp_path)
+    s.load()
+    hal = s.cli(capsys, "paths", "--person", "Hal Ito")["paths"]
+    assert [(p["path"], p["kind"], p["company"]) for p in hal] == [
+        (["Gus Hale", "Kim Ng", "Hal Ito"], "referral", "Vandelay Industries")]
+    events = s.cli(capsys, "timeline", "--company", "vandelay industries inc")["events"]
+    assert [(e["date"], e["kind"], e["person"]) for e in events if e["kind"] == "referral"] == []  # no Company column
+    people = s.report(capsys)["counts"]["people"]
+    assert people == 4  # Hal (by email) and Iris (by URL) are the people already known, not new ones
+    iris = s.cli(capsys, "paths", "--person", "Iris Opp")["paths"]
+    assert [(p["rep"], p["kind"], p["hops"]) for p in iris][:1] == [("Gus Hale", "direct", 1)]
+
+
+# --- 3. three snapshots of one rep, the middle one an Excel re-save: a person moved twice ----------
+
+
+def _three_snapshot_story(tmp_path) -> Story:
+    s = Story(tmp_path)
+    s.raw("cara-connections-jan.csv", PREAMBLE + HEADER_2023 +
+          "Dana,Cruz,https://www.linkedin.com/in/danacruz,,Initech,Engineering Manager,05 Mar 2023\n"
+          "José,Núñez,https://www.linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez,,Umbrella Corp,Director of IT,13 Feb 2024\n"
+          "Eve,Adams,https://www.linkedin.com/in/eveadams,,Umbrella Corp,Buyer,01 Apr 2024\n", "Cara Diaz", "2025-01-20")
+    # Excel in a European locale: Windows-1252, ";", the preamble padded, CRLF, day-first dates.
+    excel = ('Notes:;;;;;;\r\n"When exporting your connection data, you may notice that some of the email addresses '
+             'are missing.";;;;;;\r\n;;;;;;\r\n'
+             "First Name;Last Name;URL;Email Address;Company;Position;Connected On\r\n"
+             "Dana;Cruz;https://www.linkedin.com/in/danacruz;;Hooli;Director of Engineering;05/03/2023\r\n"
+             "José;Núñez;https://www.linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez;;Umbrella Corp;VP IT;13/02/2024\r\n"
+             "Eve;Adams;https://www.linkedin.com/in/eveadams;;Umbrella Corp;Buyer;01/04/2024\r\n"
+             "Finn;Olsen;https://www.linkedin.com/in/finnolsen;;Umbrella Corp;CFO;02/06/2025\r\n")
+    s.raw("cara-connections-jun.csv", excel, "Cara Diaz", "2025-06-20", encoding="cp1252")
+    s.raw("hubspot-companies.csv", "\ufeffRecord ID,Company name,Company Domain Name,Lifecycle Stage,Company owner\r\n"
+          "9001,Umbrella,umbrella.com,Customer,Cara Diaz\r\n", None, "2025-12-01")
+    s.raw("hubspot-contacts.csv", "\ufeffRecord ID,First Name,Last Name,Email,Job Title,Associated Company,Buying Role,"
+          "Contact owner,Last Activity Date\r\n"
+          "501,Jose,Nunez,jose.nunez@umbrella.com,VP IT,Umbrella,Champion,Cara Diaz,2025-11-20 14:03\r\n",
+          None, "2025-12-01")
+    s.raw("hubspot-deals.csv", "\ufeffRecord ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company\r\n"
+          "7001,Umbrella renewal,Contract Sent,48000,2026-01-31 00:00,Umbrella\r\n", None, "2025-12-01")
+    s.raw("cara-connections-dec.csv", PREAMBLE + HEADER_2023 +
+          "Dana,Cruz,https://www.linkedin.com/in/danacruz,,Globex,VP Engineering,05 Mar 2023\n"
+          "José,Núñez,https://www.linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez,,Umbrella Corp,VP IT,13 Feb 2024\n"
+          "Eve,Adams,https://www.linkedin.com/in/eveadams,,Umbrella Corp,Buyer,01 Apr 2024\n"
+          "Finn,Olsen,https://www.linkedin.com/in/finnolsen,,Umbrella Corp,CFO,02 Jun 2025\n", "Cara Diaz", "2025-12-15")
+    return s
+
+
+def test_a_person_who_moved_twice_across_three_snapshots(tmp_path, capsys):
+    s = _three_snapshot_story(tmp_path)
+    entries = s.load()
+    assert [e["layout"] for e in entries] == ["2023+", "2023+ excel-resave", "hubspot", "hubspot", "hubspot", "2023+"]
+    report = s.report(capsys)
+    assert moves(report) == [("Dana Cruz", "Initech", "Hooli", ("2025-01-20", "2025-06-20")),
+                             ("Dana Cruz", "Hooli", "Globex", ("2025-06-20", "2025-12-15"))]
+    assert [c["confidence"] for c in report["job_changes"]] == [0.9, 0.9]
+    assert [c["evidence"] for c in report["job_changes"]] == [
+        ["cara-connections-jan.csv", "cara-connections-jun.csv"], ["cara-connections-jun.csv", "cara-connections-dec.csv"]]
+
+    def timeline(company: str) -> list[tuple]:
+        return [(e["date"], e["kind"], e["detail"]) for e in s.cli(capsys, "timeline", "--company", company)["events"]]
+
+    # Cara connected with Dana in 2023, at Initech: no new connection at Hooli or Globex.
+    assert timeline("Hooli") == [
+        ("2025-06-20", "arrival", "Dana Cruz arrived at Hooli from Initech (between 2025-01-20 and 2025-06-20)"),
+        ("2025-12-15", "departure", "Dana Cruz left Hooli for Globex (between 2025-06-20 and 2025-12-15)")]
+    assert timeline("Globex") == [
+        ("2025-12-15", "arrival", "Dana Cruz arrived at Globex from Hooli (between 2025-06-20 and 2025-12-15)")]
+    assert timeline("Initech") == [
+        ("2023-03-05", "new_connection", "Cara Diaz connected with Dana Cruz"),
+        ("2025-06-20", "departure", "Dana Cruz left Initech for Hooli (between 2025-01-20 and 2025-06-20)")]
+    assert [(p["company"], p["sentence"]) for p in s.cli(capsys, "paths", "--person", "Dana Cruz")["paths"]] == [
+        ("Globex", "Cara Diaz knows Dana Cruz (VP Engineering at Globex)")]
+
+
+def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, capsys):
+    s = _three_snapshot_story(tmp_path)
+    s.load()
+    report = s.report(capsys)
+    # "José Núñez" in UTF-8, in Windows-1252 and as HubSpot's "Jose Nunez" is one person.
+    assert report["counts"]["people"] == 4
+    assert [(p["person"], p["from_title"], p["to_title"], tuple(p["window"])) for p in report["promotions"]] == [
+        ("José Núñez", "Director of IT", "VP IT", ("2025-01-20", "2025-06-20"))]
+    umbrella = account(report, "Umbrella")
+    assert (umbrella["status"], umbrella["threads"], umbrella["single_threaded"], umbrella["champions"]) == \
+        ("customer", 3, False, ["José Núñez"])
+    assert umbrella["reasons"] == ["3 contacts at Umbrella (José Núñez, Finn Olsen, Eve Adams)",
+                                   "only Cara Diaz knows anyone there", "close date in 47 days"]
+    assert umbrella["risk_score"] == 20
+    # The day-first dates of the ";" re-save: 02/06/2025 is 2 June, 13/02/2024 is 13 February.
+    events = s.cli(capsys, "timeline", "--company", "Umbrella Corp.")["events"]
+    assert [(e["date"], e["kind"], e["person"]) for e in events] == [
+        ("2024-02-13", "new_connection", "José Núñez"), ("2024-04-01", "new_connection", "Eve Adams"),
+        ("2025-06-02", "new_connection", "Finn Olsen"), ("2025-06-20", "promotion", "José Núñez"),
+        ("2025-12-01", "opportunity", None)]
+    # The account typed as its domain is the same account; the CFO is the next contact.
+    out = s.cli(capsys, "suggest", "--company", "umbrella.com")
+    assert (out["company"], out["threads"]) == ("Umbrella", 3)
+    assert [(c["person"], c["why"]) for c in out["next_contacts"]] == [
+        ("Finn Olsen", ["known to Cara Diaz on LinkedIn", "whitespace: nobody met in finance yet", "not in the CRM yet"]),
+        ("Eve Adams", ["known to Cara Diaz on LinkedIn", "not in the CRM yet"])]
+
+
+# --- 4. namesakes, one company spelled four ways, an accented name, a HubSpot closed-won deal -------
+
+
+def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("ann-connections.csv", PREAMBLE + HEADER_2020 +
+          "Maria,Garcia,,ACME Inc.,CFO,14 Feb 2022\n"
+          "Zoë,Müller,,ACME Inc.,Head of Security,03 Mar 2023\n"
+          "Tom,Baker,,Acme Corporation,IT Manager,03 Mar 2023\n", "Ann Lee", "2025-03-01")
+    s.raw("bob-connections.csv", PREAMBLE + HEADER_2020 + "Maria,Garcia,,Globex,Data Scientist,01 Jun 2021\n",
+          "Bob Ray", "2025-03-01")
+    s.raw("hs-companies.csv", '"Record ID","Company name","Company Domain Name","Lifecycle Stage","Company owner"\n'
+          '"11","Acme, Inc","acme.com","customer","Ann Lee"\n"12","Globex","globex.com","Lead","Bob Ray"\n',
+          None, "2025-03-02")
+    # The contact's company is only a domain; her name has lost its accents.
+    s.raw("hs-contacts.csv", '"Record ID","First Name","Last Name","Email","Job Title","Associated Company",'
+          '"Contact owner"\n"21","Zoe","Muller","zoe.muller@acme.com","Head of Security","acme.com","Ann Lee"\n'
+          '"22","Maria","Garcia","mgarcia@globex.com","Data Scientist","Globex","Bob Ray"\n', None, "2025-03-02")
+    s.raw("hs-deals.csv", '"Record ID","Deal Name","Deal Stage","Amount","Close Date","Associated Company",'
+          '"Associated Contact"\n"31","Acme platform","Closed Won","90000","2025-02-28","Acme, Inc","Zoe Muller"\n',
+          None, "2025-03-02")
+    s.load()
+    report = s.report(capsys)
+    assert moves(report) == [] and report["promotions"] == []  # two Maria Garcias: nobody moved
+    assert (report["counts"]["people"], report["counts"]["companies"]) == (4, 2)
+    acme = account(report, "Acme, Inc")
+    assert (acme["status"], acme["threads"], acme["contacts"], acme["champions"], acme["reps"]) == \
+        ("customer", 3, ["Maria Garcia", "Zoë Müller", "Tom Baker"], ["Zoë Müller"], 1)
+    assert [a["account"] for a in report["accounts"]] == ["Acme, Inc"]  # Globex is a lead: not scored
+    err = s.cli(capsys, "paths", "--person", "Maria Garcia", code=2)["error"]
+    assert err.startswith("2 people are called 'Maria Garcia' (Maria Garcia at Acme, Inc; Maria Garcia at Globex)")
+    globex = s.cli(capsys, "paths", "--company", "globex.com")["paths"]
+    assert [(p["rep"], p["target"], p["sentence"]) for p in globex] == [
+        ("Bob Ray", "Maria Garcia", "Bob Ray knows Maria Garcia (Data Scientist at Globex)")]
+    for typed in ("ACME Inc.", "acme corporation", "acme.com", "Acme, Inc"):
+        assert s.cli(capsys, "suggest", "--company", typed)["company"] == "Acme, Inc"
+
+
+# --- 5. a 2018 export, a Salesforce opportunity report, a referral whose company is a domain --------
+
+
+def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("ann-connections-2018.csv", HEADER_2020 +
+          'Lena,Fox,,Orbis Health,VP Clinical Operations,"1/8/18, 6:14 PM"\n'
+          'Omar,Haddad,,Orbis Health Inc,Procurement Lead,"11/30/17, 8:15 AM"\n', "Ann Lee", "2018-02-01")
+    s.raw("sf-accounts.csv", '"Account Name","Type","Website","Account Owner"\n'
+          '"Orbis Health, Inc.","Customer","https://www.orbishealth.com/","Ann Lee"\n' + SF_FOOTER.format(n=1),
+          None, "2025-03-01")
+    s.raw("sf-opportunities.csv", '"Opportunity Name","Account Name","Stage","Amount","Close Date","Opportunity Owner"\n'
+          '"Orbis expansion","Orbis Health, Inc.","Negotiation/Review","120000","4/30/2025","Ann Lee"\n'
+          '"Kestrel pilot","Kestrel Labs","Prospecting","15000","9/30/2025","Bob Ray"\n' + SF_FOOTER.format(n=2),
+          None, "2025-03-01")
+    s.raw("bob-connections-2025.csv", PREAMBLE + HEADER_2023 +
+          "Lena,Fox,https://www.linkedin.com/in/lenafox,,Orbis Health,Chief Operating Officer,12 Sep 2024\n"
+          "Pia,Lund,https://www.linkedin.com/in/pialund,,Kestrel Labs,CTO,01 Feb 2025\n", "Bob Ray", "2025-03-01")
+    s.raw("referrals.csv", "Referrer,Referred,Date,Note,Company\n"
+          "Pia Lund,Quinn Vale,2025-02-20,met at a conference,orbishealth.com\n", None, "2025-03-02")
+    entries = s.load()
+    assert [e["layout"] for e in entries] == ["2018", "salesforce", "salesforce", "2023+", "referrals"]
+    report = s.report(capsys)
+    assert report["counts"]["companies"] == 2  # the referral's "orbishealth.com" is Orbis Health
+    assert [(a["account"], a["status"], a["threads"], a["single_threaded"]) for a in report["accounts"]] == [
+        ("Kestrel Labs", "opportunity", 1, True), ("Orbis Health, Inc.", "customer", 2, False)]
+    assert [(p["person"], p["to_title"], tuple(p["window"])) for p in report["promotions"]] == [
+        ("Lena Fox", "Chief Operating Officer", ("2018-02-01", "2025-03-01"))]
+    events = s.cli(capsys, "timeline", "--company", "orbishealth.com", "--since", "2025-01-01")
+    assert events["company"] == "Orbis Health, Inc."
+    assert [(e["date"], e["kind"], e["detail"]) for e in events["events"]] == [
+        ("2025-02-20", "referral", "Pia Lund referred Quinn Vale at Orbis Health, Inc."),
+        ("2025-03-01", "promotion", "Lena Fox changed title at Orbis Health, Inc.: VP Clinical Operations -> "
+                                    "Chief Operating Officer"),
+        ("2025-03-01", "opportunity", "opportunity 'Orbis expansion' is at stage Negotiation/Review")]
+    quinn = s.cli(capsys, "paths", "--person", "Quinn Vale")["paths"]
+    assert [(p["path"], p["company"], p["strength"]) for p in quinn] == [
+        (["Bob Ray", "Pia Lund", "Quinn Vale"], "Orbis Health, Inc.", 0.9)]
