@@ -456,8 +456,9 @@ def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys
 
 def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsys, db):
     s = Story(tmp_path, db)
-    s.raw("accounts.csv", '"Account Name","Type","Website","Account Owner"\n'
-          '"Northwind","Customer","northwind.com","Bob Ray"\n' + SF_FOOTER.format(n=1), None, "2025-01-10")
+    s.raw("Accounts_2025_01_10.csv", "Account ID,Account Name,Account Owner,Account Type,Website,Created Time,"
+          "Last Activity Time\nzcrm_5521000000412001,Northwind,Bob Ray,Customer,https://northwind.com,"
+          "2023-04-02 10:15:00,2024-12-18 16:40:00\n", None, "2025-01-10")  # Zoho CRM
     s.raw("contacts.csv", '"First Name","Last Name","Email","Title","Account Name","Contact Role"\n'
           '"Sue","Park","sue.park@northwind.com","Analyst","Northwind","User"\n' + SF_FOOTER.format(n=1),
           None, "2025-01-10")
@@ -469,7 +470,7 @@ def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsy
         newer += added
         s.raw(f"ann-connections-{as_of}.csv", PREAMBLE + HEADER_2023 + newer +
               "Sue,Park,https://www.linkedin.com/in/suepark,,Northwind,Analyst,01 Apr 2024\n", "Ann Lee", as_of)
-    s.load()
+    assert [e["layout"] for e in s.load()] == ["zoho", "salesforce", "2020-2023", "2023+", "2023+", "2023+"]
     # In July Bob still counts: two people, two reps.
     july = account(s.report(capsys, "2025-07-31"), "Northwind")
     assert (july["threads"], july["single_threaded"], july["reps"], july["contacts"]) == \
