@@ -401,9 +401,26 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
         urls={int(p): u for p, u in zip(known.pid, known.url) if isinstance(u, str)},
         emails={int(p): e for p, e in zip(known.pid, known.email) if isinstance(e, str)},
     )
+    _restore_accents(ctx, known, frame)
     matched = f.assign(pid=person)[person.notna() & f["email"].notna()]
     ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.pid, matched.email) if isinstance(e, str)})
     return person
+
+
+def _restore_accents(ctx: WriteContext, known: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Known people stored under a spelling without accents (``Zoe Muller`` from a CRM) take the
+    accented one a row gives (``Zoë Müller`` on LinkedIn): the same letters, written in full."""
+    accented = known[[isinstance(n, str) and not n.isascii() for n in known["full_name"]]]
+    if accented.empty:
+        return
+    stored = ctx.store.people_names(ctx.conn, accented["pid"].tolist())
+    names = {}
+    for idx, pid, full in zip(accented.index, accented["pid"], accented["full_name"]):
+        old = stored.get(int(pid))
+        if old and old != full and old.isascii() and identity.fold(old) == identity.fold(full):
+            names[int(pid)] = (full, identity.clean_text(frame.at[idx, "first_name"]),
+                               identity.clean_text(frame.at[idx, "last_name"]))
+    ctx.store.rename_people(ctx.conn, names)
 
 
 def _iso_day(value: object) -> str | None:

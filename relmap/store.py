@@ -445,6 +445,21 @@ class Store:
                 .values(email=bindparam("value")),
                 [{"pid": p, "value": e} for p, e in emails.items()])
 
+    def people_names(self, conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
+        """Person id -> full name as stored."""
+        out: dict[int, str] = {}
+        for chunk in _chunks(sorted({int(p) for p in person_ids})):
+            out.update({int(i): n for i, n in conn.execute(
+                select(people.c.id, people.c.full_name).where(people.c.id.in_(chunk))).all()})
+        return out
+
+    def rename_people(self, conn: Connection, names: dict[int, tuple[str, str | None, str | None]]) -> None:
+        """Set ``{person id: (full_name, first_name, last_name)}`` (the name key stays: same person)."""
+        if names:
+            conn.execute(people.update().where(people.c.id == bindparam("pid")).values(
+                full_name=bindparam("full"), first_name=bindparam("first"), last_name=bindparam("last")),
+                [{"pid": p, "full": f, "first": a, "last": b} for p, (f, a, b) in names.items()])
+
     def add_emails(self, conn: Connection, pairs: dict[str, int]) -> None:
         """Record ``email -> person_id`` for emails not known yet."""
         if not pairs:

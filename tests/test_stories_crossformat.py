@@ -88,16 +88,16 @@ def test_champion_moved_between_a_2016_export_and_a_2023_export(tmp_path, capsys
     report = s.report(capsys)
     assert moves(report) == [("Joe Smith", "Acme, Inc", "Globex", ("2017-01-16", "2024-06-10"))]
     assert report["job_changes"][0]["confidence"] == 0.6  # two reps, one sighting at Globex, a long window
+    # Ann's exports stopped in 2017, seven years before Bob's: she left the team, her network with her.
     [champ] = report["moved_champions"]
-    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Joe Smith", "opportunity", ["Ann Lee", "Bob Ray"])
+    assert (champ["person"], champ["landing"], champ["known_by"]) == ("Joe Smith", "opportunity", ["Bob Ray"])
     acme = account(report, "Acme, Inc")
     assert (acme["status"], acme["threads"], acme["single_threaded"], acme["contacts"]) == \
         ("customer", 1, True, ["Sue Park"])
     assert "champion Joe Smith left for Globex in 2024-06" in acme["reasons"]
     assert report["counts"]["people"] == 2
     globex = s.cli(capsys, "paths", "--company", "Globex")["paths"]
-    assert [(p["rep"], p["target"], p["hops"]) for p in globex] == [("Ann Lee", "Joe Smith", 1),
-                                                                     ("Bob Ray", "Joe Smith", 1)]
+    assert [(p["rep"], p["target"], p["hops"]) for p in globex] == [("Bob Ray", "Joe Smith", 1)]
 
 
 # --- 2. one rep's exports: 2020-2023 (no URL), then the whole archive zip (URL, new employer) -------
@@ -283,7 +283,8 @@ def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, caps
 # --- 4. namesakes, one company spelled four ways, an accented name, a HubSpot closed-won deal -------
 
 
-def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys):
+@pytest.mark.parametrize("crm_first", [False, True])
+def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys, crm_first):
     s = Story(tmp_path)
     s.raw("ann-connections.csv", PREAMBLE + HEADER_2020 +
           "Maria,Garcia,,ACME Inc.,CFO,14 Feb 2022\n"
@@ -301,13 +302,14 @@ def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys):
     s.raw("hs-deals.csv", '"Record ID","Deal Name","Deal Stage","Amount","Close Date","Associated Company",'
           '"Associated Contact"\n"31","Acme platform","Closed Won","90000","2025-02-28","Acme, Inc","Zoe Muller"\n',
           None, "2025-03-02")
-    s.load()
+    s.load([2, 3, 4, 0, 1] if crm_first else None)
     report = s.report(capsys)
     assert moves(report) == [] and report["promotions"] == []  # two Maria Garcias: nobody moved
     assert (report["counts"]["people"], report["counts"]["companies"]) == (4, 2)
     acme = account(report, "Acme, Inc")
-    assert (acme["status"], acme["threads"], acme["contacts"], acme["champions"], acme["reps"]) == \
-        ("customer", 3, ["Maria Garcia", "Zoë Müller", "Tom Baker"], ["Zoë Müller"], 1)
+    # The CRM's "Zoe Muller" is LinkedIn's Zoë Müller, named with her accents whichever came first.
+    assert (acme["status"], acme["threads"], sorted(acme["contacts"]), acme["champions"], acme["reps"]) == \
+        ("customer", 3, ["Maria Garcia", "Tom Baker", "Zoë Müller"], ["Zoë Müller"], 1)
     assert [a["account"] for a in report["accounts"]] == ["Acme, Inc"]  # Globex is a lead: not scored
     err = s.cli(capsys, "paths", "--person", "Maria Garcia", code=2)["error"]
     assert err.startswith("2 people are called 'Maria Garcia' (Maria Garcia at Acme, Inc; Maria Garcia at Globex)")
@@ -338,8 +340,13 @@ def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys):
           "Pia,Lund,https://www.linkedin.com/in/pialund,,Kestrel Labs,CTO,01 Feb 2025\n", "Bob Ray", "2025-03-01")
     s.raw("referrals.csv", "Referrer,Referred,Date,Note,Company\n"
           "Pia Lund,Quinn Vale,2025-02-20,met at a conference,orbishealth.com\n", None, "2025-03-02")
+    # Ann's export of 2025, saved by Excel as "Unicode text": UTF-16, tabs; she dropped Lena since.
+    s.raw("ann-connections-2025.txt", "\ufeffFirst Name\tLast Name\tURL\tEmail Address\tCompany\tPosition\t"
+          "Connected On\r\nOmar\tHaddad\t\t\tOrbis Health Inc\tProcurement Lead\t30-Nov-17\r\n",
+          "Ann Lee", "2025-03-03", encoding="utf-16-le")
     entries = s.load()
-    assert [e["layout"] for e in entries] == ["2018", "salesforce", "salesforce", "2023+", "referrals"]
+    assert [e["layout"] for e in entries] == ["2018", "salesforce", "salesforce", "2023+", "referrals",
+                                              "2023+ excel-resave"]
     report = s.report(capsys)
     assert report["counts"]["companies"] == 2  # the referral's "orbishealth.com" is Orbis Health
     assert [(a["account"], a["status"], a["threads"], a["single_threaded"]) for a in report["accounts"]] == [
@@ -356,3 +363,108 @@ def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys):
     quinn = s.cli(capsys, "paths", "--person", "Quinn Vale")["paths"]
     assert [(p["path"], p["company"], p["strength"]) for p in quinn] == [
         (["Bob Ray", "Pia Lund", "Quinn Vale"], "Orbis Health, Inc.", 0.9)]
+
+
+# --- 6. a Salesforce Data Export zip (ISO-8859-1, API names, contact roles) and a Connections.xlsx ---
+
+
+def _sf_data_export() -> bytes:
+    user = "0055g000001XyZAAA"
+    members = {
+        "Account.csv": '"Id","IsDeleted","Name","Type","ParentId","Website","OwnerId","AnnualRevenue","Description"\r\n'
+                       f'"0015g00000AbCdEAAA","0","Société Générale Démo","Customer","000000000000000AAA","sgdemo.fr",'
+                       f'"{user}","",""\r\n'
+                       f'"0015g00000AbCdFAAA","0","Hooli","Customer","000000000000000AAA","hooli.com","{user}","",""\r\n',
+        "Contact.csv": '"Id","IsDeleted","AccountId","LastName","FirstName","Email","Title","OwnerId","LastActivityDate"\r\n'
+                       f'"0035g00000Q1AAA","0","0015g00000AbCdEAAA","Lefèvre","Hélène","helene@sgdemo.fr",'
+                       f'"Directrice des achats","{user}","2025-01-14"\r\n'
+                       f'"0035g00000Q2AAA","0","0015g00000AbCdFAAA","Bell","Gavin","gavin@hooli.com","CEO","{user}",'
+                       '"2025-01-10"\r\n',
+        "Opportunity.csv": '"Id","IsDeleted","AccountId","Name","StageName","Amount","CloseDate","IsClosed","IsWon",'
+                           f'"OwnerId"\r\n"0065g00000Z1AAA","0","0015g00000AbCdEAAA","SG 2025 renewal","Closed Won",'
+                           f'"48000","2025-01-15","1","1","{user}"\r\n',
+        "OpportunityContactRole.csv": '"Id","OpportunityId","ContactId","Role","IsPrimary","CreatedDate","IsDeleted"\r\n'
+                                      '"00K5g00000R1AAA","0065g00000Z1AAA","0035g00000Q1AAA","Economic Buyer","1",'
+                                      '"2024-01-01T10:00:00.000Z","0"\r\n',
+        "User.csv": '"Id","Username","LastName","FirstName","Name","Email","IsActive","UserType","CreatedDate",'
+                    '"SystemModstamp"\r\n'
+                    f'"{user}","dana.rep@ourco.example","Rep","Dana","Dana Rep","dana.rep@ourco.example","1",'
+                    '"Standard","2024-01-01T10:00:00.000Z","2024-01-01T10:00:00.000Z"\r\n',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text.encode("latin-1"))
+    return buf.getvalue()
+
+
+def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys):
+    import openpyxl
+
+    s = Story(tmp_path)
+    s.raw("WE_00D5g000000AbcdEAA_1.zip", _sf_data_export(), None, "2025-01-20")
+    s.raw("dana-connections-jan.csv", PREAMBLE + HEADER_2023 +
+          "Helene,Lefevre,https://www.linkedin.com/in/helene-lefevre,,Societe Generale Demo,Directrice des achats,"
+          "10 Oct 2023\n", "Dana Rep", "2025-01-20")
+    book = openpyxl.Workbook()
+    for row in (["Notes:"], ["When exporting your connection data, you may notice that some of the email addresses "
+                             "are missing."], [], HEADER_2023.strip().split(","),
+                ["Hélène", "Lefèvre", "https://www.linkedin.com/in/helene-lefevre", "", "Hooli", "Head of Procurement",
+                 "10 Oct 2023"],
+                ["Gavin", "Bell", "https://www.linkedin.com/in/gavinbell", "", "Hooli", "CEO", "01 Jan 2020"]):
+        book.active.append(row)
+    book.save(tmp_path / "Connections.xlsx")
+    s.files.append((tmp_path / "Connections.xlsx", "Dana Rep", "2025-07-01"))
+    entries = s.load()
+    assert [(e["path"].rsplit("/", 1)[-1], e["layout"]) for e in entries] == [
+        ("Account.csv", "salesforce-export"), ("Contact.csv", "salesforce-export"),
+        ("Opportunity.csv", "salesforce-export"), ("dana-connections-jan.csv", "2023+"),
+        ("Connections.xlsx", "2023+ excel-resave")]
+    report = s.report(capsys)
+    assert moves(report) == [("Hélène Lefèvre", "Société Générale Démo", "Hooli", ("2025-01-20", "2025-07-01"))]
+    [champ] = report["moved_champions"]
+    assert (champ["landing"], champ["reasons"][0]) == (
+        "expansion", "Hélène Lefèvre was a champion at Société Générale Démo: economic_buyer on won opportunity "
+                     "'SG 2025 renewal' at Société Générale Démo")
+    sgd, hooli = account(report, "Société Générale Démo"), account(report, "Hooli")
+    assert (sgd["threads"], sgd["risk_level"], sgd["reasons"][:2]) == (
+        0, "high", ["no contact at Société Générale Démo", "champion Hélène Lefèvre left for Hooli in 2025-07"])
+    # Our champion arriving at another customer is no "possible displacer" there.
+    assert (hooli["threads"], hooli["contacts"]) == (2, ["Hélène Lefèvre", "Gavin Bell"])
+    assert not any("displacer" in r for r in hooli["reasons"])
+    assert hooli["risk_score"] == 45
+
+
+# --- 7. a rep who left: their exports stop, the account they co-held is single-threaded ----------------
+
+
+def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsys):
+    s = Story(tmp_path)
+    s.raw("accounts.csv", '"Account Name","Type","Website","Account Owner"\n'
+          '"Northwind","Customer","northwind.com","Bob Ray"\n' + SF_FOOTER.format(n=1), None, "2025-01-10")
+    s.raw("contacts.csv", '"First Name","Last Name","Email","Title","Account Name","Contact Role"\n'
+          '"Sue","Park","sue.park@northwind.com","Analyst","Northwind","User"\n' + SF_FOOTER.format(n=1),
+          None, "2025-01-10")
+    s.raw("bob-connections-2025-01.csv", PREAMBLE + HEADER_2020 +
+          "Joe,Smith,,Northwind,VP Operations,05 May 2022\n", "Bob Ray", "2025-01-15")
+    newer = ""
+    for as_of, added in (("2025-01-20", ""), ("2025-07-20", "Ray,Moss,,,Initech,Engineer,02 Jul 2025\n"),
+                         ("2026-02-10", "Ida,Lane,,,Hooli,Designer,03 Feb 2026\n")):
+        newer += added
+        s.raw(f"ann-connections-{as_of}.csv", PREAMBLE + HEADER_2023 + newer +
+              "Sue,Park,https://www.linkedin.com/in/suepark,,Northwind,Analyst,01 Apr 2024\n", "Ann Lee", as_of)
+    s.load()
+    # In July Bob still counts: two people, two reps.
+    july = account(s.report(capsys, "2025-07-31"), "Northwind")
+    assert (july["threads"], july["single_threaded"], july["reps"], july["contacts"]) == \
+        (2, False, 2, ["Joe Smith", "Sue Park"])
+    # By February Bob has not exported for over a year while Ann has: he left, Joe went with him.
+    report = s.report(capsys)
+    northwind = account(report, "Northwind")
+    assert (northwind["threads"], northwind["single_threaded"], northwind["reps"], northwind["contacts"]) == \
+        (1, True, 1, ["Sue Park"])
+    assert northwind["reasons"][:2] == ["1 contact at Northwind (Sue Park)", "only Ann Lee knows anyone there"]
+    assert [p["sentence"] for p in s.cli(capsys, "paths", "--company", "Northwind")["paths"]] == [
+        "Ann Lee knows Sue Park (Analyst at Northwind)"]
+    assert s.cli(capsys, "paths", "--person", "Joe Smith")["paths"] == []
+    assert moves(report) == []  # Joe did not move: nobody has seen him since

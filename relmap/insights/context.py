@@ -230,7 +230,14 @@ def _latest_rep_snapshots(snaps: pd.DataFrame) -> np.ndarray | None:
         return None
     key = s["rep_id"].astype("int64").astype(str) + "|" + s["kind"].astype(str)
     newest = s.groupby(key)["as_of"].transform("max")
-    return s.loc[(s["as_of"] == newest).to_numpy(dtype=bool, na_value=False), "snapshot_id"].astype("int64").to_numpy()
+    latest = (s["as_of"] == newest).to_numpy(dtype=bool, na_value=False).copy()
+    # A rep whose exports stopped long before the team's latest one has left the team.
+    linkedin = s[s["kind"].astype(str).str.startswith("linkedin_")]
+    if len(linkedin):
+        last = pd.to_datetime(linkedin.groupby(linkedin["rep_id"].astype("int64"))["as_of"].max())
+        gone = last.index[last < last.max() - pd.Timedelta(days=SETTINGS.rep_gone_days)]
+        latest &= ~s["rep_id"].astype("int64").isin(gone).to_numpy()
+    return s.loc[latest, "snapshot_id"].astype("int64").to_numpy()
 
 
 def combine_keys(*columns) -> np.ndarray:

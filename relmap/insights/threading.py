@@ -123,6 +123,11 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
         left_by.setdefault(c, []).append((p_, to, when))
     arr = arrivals(ctx, ids)
     senior_new = arr[(arr["seniority"] == "executive") & ((ctx.as_of - arr["window_end"]).dt.days <= w.arrival_days)]
+    # Our own champion arriving from another account brings us in, not a rival vendor: no displacer.
+    ours = pd.MultiIndex.from_arrays([mc["person_id"], mc["to_company_id"]]) if len(mc) else None
+    if ours is not None and len(senior_new):
+        senior_new = senior_new[~pd.MultiIndex.from_arrays([senior_new["person_id"],
+                                                            senior_new["to_company_id"]]).isin(ours)]
     new_by: dict = {}
     for c, p_, frm, when, title in zip(senior_new["to_company_id"].tolist(), senior_new["person_id"].tolist(),
                                        senior_new["from_company_id"].tolist(), senior_new["window_end"].tolist(),

@@ -46,6 +46,9 @@ class InsightSettings:
     inferred_min_messages: int = 10      # frequent messages make an inferred champion...
     inferred_recent_days: int = 90       # ...when the last one is this recent
     strength_recent_days: int = 180
+    # A rep whose latest LinkedIn export is this much older than the team's latest has stopped
+    # exporting: they left the team, and their relationships are no longer the team's.
+    rep_gone_days: int = 365
     max_paths: int = 5
     max_next_contacts: int = 5
 
