@@ -151,8 +151,15 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
         detected = "linkedin_connections"
     if detected is None and "connectedon" in table.column_index():
         # Shared exports sometimes have the name columns cut out: nobody can be stored from them.
-        raise RejectedFile(f"{display} looks like a LinkedIn Connections export without its First Name and "
-                           "Last Name columns; relmap needs the names, so upload the file as LinkedIn exported it.")
+        missing = " and ".join(n for n in ("First Name", "Last Name") if sniff.header_key(n) not in table.column_index())
+        raise RejectedFile(f"{display} looks like a LinkedIn Connections export without its {missing} "
+                           f"column{'s' if ' and ' in missing else ''}; relmap needs both names, so upload the "
+                           "file as LinkedIn exported it.")
+    if detected is None and linkedin.headerless_connections(table.header):
+        raise RejectedFile(f"{display} looks like a LinkedIn Connections export whose header line was deleted: its "
+                           "first line is already a connection. Put LinkedIn's header back as the first line "
+                           "(First Name,Last Name,Email Address,Company,Position,Connected On; exports since 2023 "
+                           "have URL after Last Name) and import the file again.")
     if detected is None and (what := sniff.linkedin_unread(table.header)):
         raise LinkedInOther(f"{display} is the LinkedIn export's {what} file, which relmap does not read (it "
                             "reads Connections, Invitations, messages, Positions and Profile); upload those "
@@ -176,14 +183,17 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
 
 
 _OUTLOOK_COLUMNS = {"firstname", "lastname", "emailaddress", "company", "jobtitle", "businessstreet"}
+_YAHOO_COLUMNS = {"first", "middle", "last", "email", "title", "company", "yahoophone"}
 
 
 def _outlook_connections(name: str, table: sniff.Table) -> bool:
     """LinkedIn's connections export of 2010-2016 ("Export to Outlook CSV",
-    ``linkedin_connections_export_microsoft_outlook.csv``): Outlook's contact columns, no
-    ``Connected On``. The columns alone are any Outlook address book, so the file name must say
-    LinkedIn; other Outlook exports are read as CRM contacts."""
-    return "linkedin" in name.lower() and _OUTLOOK_COLUMNS <= set(table.column_index())
+    ``linkedin_connections_export_microsoft_outlook.csv``, or the same for Outlook Express and
+    Yahoo! Mail, ``linkedin_connections_export_yahoo.csv``): an address book's contact columns, no
+    ``Connected On``. The columns alone are any Outlook or Yahoo address book, so the file name
+    must say LinkedIn; other address books are read as CRM contacts."""
+    columns = set(table.column_index())
+    return "linkedin" in name.lower() and (_OUTLOOK_COLUMNS <= columns or _YAHOO_COLUMNS <= columns)
 
 
 def _parse_known_workbook(name: str, data: bytes, kind: str | None) -> ParsedFile | None:

@@ -61,16 +61,16 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                       "achternaam", "sobrenome"],
         "full_name": ["fullname", "contactname", "name", "contact", "personname"],
         "email": ["email", "emailaddress", "workemail", "businessemail", "email1", "primaryemail", "emailwork",
-                  "primaryemailaddress", "emailaddresses", "emails",
+                  "primaryemailaddress", "emailaddresses", "emails", "email1value", "email2value",
                   "emailadresse", "adresseemail", "correoelectronico", "courriel", "emailadres"],
         "title": ["title", "jobtitle", "position", "titel", "poste", "cargo", "functie", "fonction",
-                  "berufsbezeichnung", "jobtitel", "positiontitel"],
+                  "berufsbezeichnung", "jobtitel", "positiontitel", "organizationtitle", "organization1title"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
                          "organisation", "organizationname", "parentcustomer", "leadname", "associatedcompanyname",
                          "nomducompte", "nombredelacuenta", "firmenname", "unternehmensname", "firma", "unternehmen",
                          "societe", "entreprise", "empresa", "bedrijf", "bedrijfsnaam", "companyaccount",
                          "companynameforemails", "accounts", "organizations", "companies", "primarycompany",
-                         "primaryassociatedcompany"],
+                         "primaryassociatedcompany", "organization1name"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
                                 "hubspotcompanyid", "parentcustomerid", "primaryassociatedcompanyid",
                                 "accountnameid", "apolloaccountid"],
@@ -142,11 +142,12 @@ _KIND_MARKERS = (
                            "schlusstermin", "datedecloture", "fechadecierre", "etape", "etapa", "phase"}),
     ("crm_contacts", {"firstname", "lastname", "fullname", "contactname", "contactid", "contactowner", "email",
                       "emailaddress", "jobtitle", "contactrole", "primaryemail", "workemail", "businessemail",
+                      "givenname", "familyname",
                       "vorname", "nachname", "prenom", "apellido", "apellidos", "voornaam", "achternaam",
                       "emailadresse", "correoelectronico", "courriel"}),
     ("crm_accounts", {"accountname", "companyname", "companydomainname", "website", "accounttype", "accountowner",
                       "companyowner", "accountid", "arr", "displayname", "nomducompte", "nombredelacuenta",
-                      "firmenname", "unternehmensname", "accountinhaber", "leadname"}),
+                      "firmenname", "unternehmensname", "accountinhaber", "leadname", "domains"}),
 )
 
 # Opportunity markers that a contacts list may carry too (Apollo's prospecting "Stage"): they
@@ -154,8 +155,8 @@ _KIND_MARKERS = (
 _WEAK_OPPORTUNITY_MARKERS = {"stage", "phase", "etape", "etapa"}
 _DEAL_FIELDS = {"amount", "closedate", "value", "dealvalue", "expectedclosedate", "closingdate", "probability",
                 "dealamount", "betrag", "montant", "importe"}
-_PERSON_MARKERS = {"firstname", "lastname", "fullname", "contactname", "vorname", "nachname", "prenom", "apellido",
-                   "apellidos", "voornaam", "achternaam"}
+_PERSON_MARKERS = {"firstname", "lastname", "fullname", "contactname", "givenname", "familyname", "vorname",
+                   "nachname", "prenom", "apellido", "apellidos", "voornaam", "achternaam"}
 
 # Contact markers an accounts export may carry too (a company's general email address): with
 # nothing else naming a person, two or more account fields make the file accounts (SuiteCRM).
@@ -179,6 +180,7 @@ _FOREIGN = {
     ("crm_accounts", "name"): "accountname", ("crm_accounts", "id"): "accountid",
     ("crm_accounts", "recordid"): "accountid", ("crm_contacts", "name"): "contactperson",
 }
+_LABEL_PARTS = {"label", "type"}
 _DO_NOT_MODIFY = re.compile(r"^\(do not modify\)\s*(.*)$", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")  # "Account Name (Account)", "Associated Company IDs (Primary)"
 
@@ -499,7 +501,10 @@ def header_keys(kind: str | None, cell: object) -> list[str]:
                 keys.append(foreign)
             break
         else:
-            keys.append(norm_header(parts[0]))
+            # Address books label each value in a column beside it ("E-mail 1 - Label", "Phone 1 - Type"):
+            # the label is no value; "E-mail 1 - Value" is the e-mail.
+            if norm_header(parts[-1]) not in _LABEL_PARTS:
+                keys.append(norm_header(parts[0]))
     return list(dict.fromkeys(k for k in keys if k))
 
 
@@ -641,11 +646,20 @@ def detect_kind(header: list[str], mapping: dict[str, str] | None = None) -> str
 
 
 def auto_mapping(kind: str, header: list[str]) -> dict[int, str]:
-    """Column index -> field from header aliases (each field takes its best-ranked column first)."""
+    """Column index -> field from header aliases (each field takes its best-ranked column first).
+
+    A LinkedIn lead list (Sales Navigator search exported by PhantomBuster) names LinkedIn's own
+    company ids (``companyId``), which are no CRM account ids: they are left out.
+    """
     out: dict[int, str] = {}
     for i, cell in enumerate(header):
         if match := _match(kind, cell):
             out[i] = match[0]
+    if guess_vendor(header) == "sales-navigator":
+        out = {i: f for i, f in out.items() if f not in ("external_id", "account_external_id")}
+    if kind == "crm_contacts" and "jobtitle" in {norm_header(c) for c in header}:
+        # Beside "Job Title", a plain "Title" is the honorific (Outlook's "Title": Dr., Ms.).
+        out = {i: f for i, f in out.items() if not (f == "title" and norm_header(header[i]) == "title")}
     return out
 
 
@@ -689,13 +703,24 @@ def primary_contact_columns(header: list[str], cols: dict[int, str]) -> dict[str
     >>> primary_contact_columns(["id", "display_name", "primary_contact_name", "primary_contact_primary_email",
     ...                          "primary_contact_other_emails"], {0: "external_id", 1: "name"})
     {'full_name': [2], 'email': [3]}
+
+    Dynamics 365 names the contact's fields after the field: ``Email (Primary Contact)``.
+
+    >>> primary_contact_columns(["Account Name", "Primary Contact", "Email (Primary Contact)"], {0: "name"})
+    {'full_name': [1], 'email': [2]}
     """
     out: dict[str, list[int]] = {}
     for i, cell in enumerate(header):
         key = norm_header(cell)
-        if i in cols or not key.startswith("primarycontact"):
+        if i in cols:
             continue
-        if field_name := _PRIMARY_CONTACT_FIELDS.get(key.removeprefix("primarycontact")):
+        if key.startswith("primarycontact"):
+            part = key.removeprefix("primarycontact")
+        elif key.endswith("primarycontact") and re.search(r"\(\s*primary contact\s*\)\s*$", str(cell), re.IGNORECASE):
+            part = key.removesuffix("primarycontact")
+        else:
+            continue
+        if field_name := _PRIMARY_CONTACT_FIELDS.get(part):
             out.setdefault(field_name, []).append(i)
     return out
 
@@ -1305,16 +1330,33 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
 
 
 def guess_vendor(header: list[str]) -> str:
-    """Which CRM wrote a header: salesforce-export, salesforce, hubspot, zoho, apollo, pipedrive,
-    dynamics, close, copper, monday or mapped.
+    """Which CRM (or address book, or lead list) wrote a header: salesforce-export, salesforce,
+    hubspot, zoho, apollo, pipedrive, dynamics, close, copper, monday, attio, google-contacts,
+    yahoo, outlook, sales-navigator or mapped.
 
     >>> guess_vendor(["Deal - ID", "Deal - Title"]), guess_vendor(["(Do Not Modify) Contact", "Full Name"])
     ('pipedrive', 'dynamics')
+    >>> guess_vendor(["Record ID", "Record", "Name", "Domains", "Strongest connection user"])
+    'attio'
     """
     normed = [norm_header(h) for h in header]
     text = [str(h or "").strip().lower() for h in header]
-    if any(h.startswith("zcrm") for h in header) or {"createdtime", "lastactivitytime", "modifiedtime"} & set(normed):
-        return "zoho"  # before HubSpot: Zoho's first column is "Record Id" too
+    if {"strongestconnectionstrength", "strongestconnectionuser"} & set(normed):
+        return "attio"  # before HubSpot: Attio's first column is "Record ID" too
+    if {"fileas", "phoneticfirstname", "yominame", "givennameyomi"} & set(normed) or \
+            any(t.startswith("e-mail 1 - ") for t in text):
+        return "google-contacts"
+    if {"yahoophone", "yahooid"} & set(normed):
+        return "yahoo"
+    if {"businessstreet", "email2address"} <= set(normed):
+        return "outlook"  # Outlook's address book (and Google's "Outlook CSV" export)
+    if {"vmid", "defaultprofileurl", "salesnavigatorurl"} & set(normed) or \
+            {"profileurl", "sharedconnectionscount"} <= set(normed):
+        return "sales-navigator"  # a Sales Navigator search or lead list (PhantomBuster, Evaboot)
+    first = str(header[0]).strip().lstrip("\ufeff") if header else ""
+    if any(h.startswith("zcrm") for h in header) or first == "Record Id" or \
+            {"createdtime", "lastactivitytime", "modifiedtime", "billingcode"} & set(normed):
+        return "zoho"  # before HubSpot: Zoho's first column is "Record Id" (HubSpot's "Record ID")
     if normed and normed[0].startswith("recordid"):
         return "hubspot"
     if {"apollocontactid", "apolloaccountid", "companynameforemails"} & set(normed):

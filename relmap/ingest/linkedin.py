@@ -256,6 +256,26 @@ def _dates(series: pd.Series, dayfirst: bool | None = None) -> tuple[pd.Series, 
     return dates, bad, formats
 
 
+def headerless_connections(row: list[str]) -> bool:
+    """Whether a file's first row is already a connection: a Connections export whose header
+    (and preamble) someone deleted. Six or seven cells (with or without ``URL``), names in the
+    first two, and the last one a ``Connected On`` date (``11 Jun 2021``, ``1/8/18, 6:14 PM``).
+
+    >>> headerless_connections(["Ana", "Silva", "", "Fakeco", "Engineer", "11 Jun 2021"])
+    True
+    >>> headerless_connections(["First Name", "Last Name", "Email Address", "Company", "Position", "Connected On"])
+    False
+    """
+    cells = [c.strip() for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    if len(cells) not in (6, 7) or not (cells[0] or cells[1]):
+        return False
+    if len(cells) == 7 and cells[2] and "linkedin.com" not in cells[2].lower():
+        return False
+    return _parse_date_fmt(cells[-1])[0] is not None
+
+
 def _numeric_matches(values: list) -> list[re.Match]:
     """The numeric dates among ``values`` (``25/11/2021``, ``9-12-2024``), not LinkedIn's own
     ``12/22/16, 9:55 AM`` (a 12-hour clock: US settings, month first)."""
@@ -437,9 +457,10 @@ def _result(path: str, kind: str, layout: str, records: pd.DataFrame, content_ha
 def _connections_layout(table: Table, index: dict[str, int], formats: set[str]) -> str:
     """Name the vintage from the header, the preamble and the date spelling."""
     if "connectedon" not in index:
-        base = "2010-2016 outlook"  # LinkedIn's "Export to Outlook CSV": no connection dates
-    elif "currentcompany" in index or "currentposition" in index:
-        base = "2016-2017"
+        # LinkedIn's "Export to Outlook CSV" (or Yahoo! Mail CSV): no connection dates
+        base = "2010-2016 yahoo" if "yahoophone" in index else "2010-2016 outlook"
+    elif "currentcompany" in index or "currentposition" in index or "websites" in index or "instantmessengers" in index:
+        base = "2016-2017"  # some 2016-2017 files say Company/Position, but keep Websites and Instant Messengers
     elif "url" in index:
         base = "2023+"
     elif formats & {"%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p"}:
@@ -464,12 +485,14 @@ def parse_connections(path: str, table: Table, content_hash: str, mapping: dict 
     cut = _cut_rows(table, "connected on")
     f = pd.DataFrame({
         "line": lines,
-        "first_name": _column(raw, table, "first name"),
-        "last_name": _column(raw, table, "last name"),
+        # "first", "last" and "title" (the job title): the 2010-2016 export for Yahoo! Mail.
+        "first_name": _column(raw, table, "first name", "first"),
+        "last_name": _column(raw, table, "last name", "last"),
         "url_text": _column(raw, table, "url", "profile url", "public profile url"),
         "email": _column(raw, table, "email address", "email"),
         "company": _column(raw, table, "company", "current company"),
-        "position": _column(raw, table, "position", "current position", "job title"),
+        "position": _column(raw, table, "position", "current position", "job title",
+                            *(("title",) if "yahoophone" in table.column_index() else ())),
         "date_text": _column(raw, table, "connected on"),
     })
     f["connected_on"], bad_date, formats = _dates(f["date_text"], _european(table))
