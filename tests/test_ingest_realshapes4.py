@@ -158,6 +158,27 @@ def test_freshsales_deals_won_stage_and_sales_owner():
         ("Tindfake pilot", "Tindfake Works", 5000.0, date(2025, 1, 31), False, "Priya Fakesh")]
 
 
+def test_pipedrive_deals_exported_in_german(capsys, tmp_path):
+    # Pipedrive names its columns in the user's language: "Deal - Titel", "Deal - Wert", "Deal - Besitzer".
+    entry = _import(capsys, tmp_path, SHAPES / "pipedrive_deals_de.csv")
+    assert (entry["kind"], entry["layout"], entry["status"], entry["rows_read"], entry["records_imported"]) == \
+        ("crm_opportunities", "pipedrive", "imported", 3, 3)
+    # The contact persons are read; with no CRM contacts imported yet, the summary says so.
+    assert [(p["line"], p["message"]) for p in entry["problems"]] == [
+        (line, "a contact in the contact roles matches nobody relmap knows; import the CRM contacts first to link it")
+        for line in (2, 3)]
+    parsed = _parse("pipedrive_deals_de.csv")
+    assert _records(parsed, "external_id", "name", "account_name", "stage", "amount", "close_date", "is_won",
+                    "is_closed", "owner") == [
+        ("101", "Fjordfake Flottenvertrag", "Fjordfake AS", "Verhandlung", 12500.0, date(2024, 9, 30), True, True,
+         "Nia Vertrieb"),
+        ("102", "Pellfake Pilot", "Pellfake GmbH", "Angebot gemacht", 4000.0, date(2025, 1, 31), False, False,
+         "Tom Verkauf"),
+        ("103", "Altfake Erweiterung", "Altfake KG", "Qualifiziert", 8000.0, date(2024, 6, 30), False, True,
+         "Tom Verkauf")]  # "Gewichteter Wert" (weighted value) is not the amount
+    assert [r["contact"] for roles in parsed.frame.contact_roles for r in roles] == ["Oskar Brennfake", "Greta Lindfake"]
+
+
 def test_salesforce_lightning_formatted_report_with_filtered_by_block(tmp_path, capsys):
     import openpyxl
 
