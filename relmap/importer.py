@@ -393,25 +393,31 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
         urls={int(p): u for p, u in zip(known.pid, known.url) if isinstance(u, str)},
         emails={int(p): e for p, e in zip(known.pid, known.email) if isinstance(e, str)},
     )
-    _restore_accents(ctx, known, frame)
+    _better_names(ctx, known, frame)
     matched = f.assign(pid=person)[person.notna() & f["email"].notna()]
     ctx.store.add_emails(ctx.conn, {e: int(p) for p, e in zip(matched.pid, matched.email) if isinstance(e, str)})
     return person
 
 
-def _restore_accents(ctx: WriteContext, known: pd.DataFrame, frame: pd.DataFrame) -> None:
-    """Known people stored under a spelling without accents (``Zoe Muller`` from a CRM) take the
-    accented one a row gives (``Zoë Müller`` on LinkedIn): the same letters, written in full."""
-    accented = known[[isinstance(n, str) and not n.isascii() for n in known["full_name"]]]
-    if accented.empty:
+def _better_names(ctx: WriteContext, known: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Known people stored under a stand-in take the name a row gives them: a referral that named
+    them by email or profile URL only (``kim.ng@gmail.com``, then ``Kim Ng`` on LinkedIn), or a
+    spelling without accents (``Zoe Muller`` from a CRM, then ``Zoë Müller``: the same letters)."""
+    named = known[[isinstance(n, str) and identity.normalise_email(n) is None
+                   and identity.normalise_profile_url(n) is None for n in known["full_name"]]]
+    if named.empty:
         return
-    stored = ctx.store.people_names(ctx.conn, accented["pid"].tolist())
+    stored = ctx.store.people_names(ctx.conn, named["pid"].tolist())
     names = {}
-    for idx, pid, full in zip(accented.index, accented["pid"], accented["full_name"]):
+    for idx, pid, full in zip(named.index, named["pid"], named["full_name"]):
         old = stored.get(int(pid))
-        if old and old != full and old.isascii() and identity.fold(old) == identity.fold(full):
-            names[int(pid)] = (full, identity.clean_text(frame.at[idx, "first_name"]),
-                               identity.clean_text(frame.at[idx, "last_name"]))
+        stand_in = old is not None and (identity.normalise_email(old) is not None
+                                        or identity.normalise_profile_url(old) is not None)
+        unaccented = old is not None and old != full and old.isascii() and not full.isascii() \
+            and identity.fold(old) == identity.fold(full)
+        if stand_in or unaccented:
+            first, last = identity.clean_text(frame.at[idx, "first_name"]), identity.clean_text(frame.at[idx, "last_name"])
+            names[int(pid)] = (full, first, last, identity.name_key(first, last) or identity.name_key(full))
     ctx.store.rename_people(ctx.conn, names)
 
 

@@ -453,12 +453,13 @@ class Store:
                 select(people.c.id, people.c.full_name).where(people.c.id.in_(chunk))).all()})
         return out
 
-    def rename_people(self, conn: Connection, names: dict[int, tuple[str, str | None, str | None]]) -> None:
-        """Set ``{person id: (full_name, first_name, last_name)}`` (the name key stays: same person)."""
+    def rename_people(self, conn: Connection, names: dict[int, tuple[str, str | None, str | None, str]]) -> None:
+        """Set ``{person id: (full_name, first_name, last_name, name_key)}``."""
         if names:
             conn.execute(people.update().where(people.c.id == bindparam("pid")).values(
-                full_name=bindparam("full"), first_name=bindparam("first"), last_name=bindparam("last")),
-                [{"pid": p, "full": f, "first": a, "last": b} for p, (f, a, b) in names.items()])
+                full_name=bindparam("full"), first_name=bindparam("first"), last_name=bindparam("last"),
+                name_key=bindparam("key")),
+                [{"pid": p, "full": f, "first": a, "last": b, "key": k} for p, (f, a, b, k) in names.items()])
 
     def add_emails(self, conn: Connection, pairs: dict[str, int]) -> None:
         """Record ``email -> person_id`` for emails not known yet."""

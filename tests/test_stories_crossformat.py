@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import IN_CI, PG_URL, _reset_postgres
 from tests.filestory import PREAMBLE, FileStory
 
 SF_FOOTER = ('\n\n"Grand Totals ({n} records)"\n\n"Confidential Information - Do Not Distribute"\n'
@@ -22,6 +23,21 @@ SF_FOOTER = ('\n\n"Grand Totals ({n} records)"\n\n"Confidential Information - Do
 HEADER_2016 = "First Name,Last Name,Email Address,Current Company,Current Position,Tags,Connected On\n"
 HEADER_2020 = "First Name,Last Name,Email Address,Company,Position,Connected On\n"
 HEADER_2023 = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request) -> str | None:
+    """The store the story is imported into: a SQLite file (None) or the PostgreSQL test database."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("RELMAP_TEST_POSTGRES_URL is not set in CI")
+        pytest.skip("RELMAP_TEST_POSTGRES_URL not set (CI sets it)")
+    _reset_postgres(PG_URL)
+    yield PG_URL
+    _reset_postgres(PG_URL)
 
 
 class Story(FileStory):
@@ -66,8 +82,8 @@ def account(report: dict, name: str) -> dict:
 # --- 1. a 2016 export from one rep, a 2023+ export from another: the champion moved --------------
 
 
-def test_champion_moved_between_a_2016_export_and_a_2023_export(tmp_path, capsys):
-    s = Story(tmp_path)
+def test_champion_moved_between_a_2016_export_and_a_2023_export(tmp_path, capsys, db):
+    s = Story(tmp_path, db)
     s.raw("ann-Connections-2016.csv", HEADER_2016 +
           'Joe,Smith,joe.smith@gmail.com,ACME Inc.,VP Operations,,"12/22/16, 9:55 AM"\n'
           'Sue,Park,,ACME Inc.,Analyst,,"3/4/15, 10:02 PM"\n', "Ann Lee", "2017-01-15")
@@ -114,8 +130,8 @@ def _archive(name: str, members: dict[str, str]) -> bytes:
 ARCHIVE = "Basic_LinkedInDataExport_03-15-2025.zip"
 
 
-def _archive_story(tmp_path) -> Story:
-    s = Story(tmp_path)
+def _archive_story(tmp_path, db=None) -> Story:
+    s = Story(tmp_path, db)
     s.raw("accounts.csv", "Account Name,Type,Website,Account Owner\n"
           "Northwind Traders,Customer,northwind.com,Gus Hale\nVandelay Industries,Prospect,vandelay.com,Gus Hale\n",
           None, "2024-09-01")
@@ -152,8 +168,8 @@ def _archive_story(tmp_path) -> Story:
 
 
 @pytest.mark.parametrize("archive_first", [False, True])
-def test_archive_zip_shows_the_champion_moved_since_the_older_export(tmp_path, capsys, archive_first):
-    s = _archive_story(tmp_path)
+def test_archive_zip_shows_the_champion_moved_since_the_older_export(tmp_path, capsys, db, archive_first):
+    s = _archive_story(tmp_path, db)
     entries = s.load([0, 1, 3, 2, 4] if archive_first else None)
     zipped = [(e["path"].split("/")[-1], e["kind"], e["records_imported"]) for e in entries if e["path"].startswith(ARCHIVE)]
     assert zipped == [("Profile.csv", "linkedin_profile", 1), ("Connections.csv", "linkedin_connections", 2),
@@ -177,8 +193,8 @@ def test_archive_zip_shows_the_champion_moved_since_the_older_export(tmp_path, c
         ("former_colleague", "Gus Hale knows Kim Ng, who used to work at Northwind Traders")]
 
 
-def test_referrals_by_email_only_and_by_profile_url_only(tmp_path, capsys):
-    s = _archive_story(tmp_path)
+def test_referrals_by_email_only_and_by_profile_url_only(tmp_path, capsys, db):
+    s = _archive_story(tmp_path, db)
     s.load()
     hal = s.cli(capsys, "paths", "--person", "Hal Ito")["paths"]
     assert [(p["path"], p["kind"], p["company"]) for p in hal] == [
@@ -194,8 +210,8 @@ def test_referrals_by_email_only_and_by_profile_url_only(tmp_path, capsys):
 # --- 3. three snapshots of one rep, the middle one an Excel re-save: a person moved twice ----------
 
 
-def _three_snapshot_story(tmp_path) -> Story:
-    s = Story(tmp_path)
+def _three_snapshot_story(tmp_path, db=None) -> Story:
+    s = Story(tmp_path, db)
     s.raw("cara-connections-jan.csv", PREAMBLE + HEADER_2023 +
           "Dana,Cruz,https://www.linkedin.com/in/danacruz,,Initech,Engineering Manager,05 Mar 2023\n"
           "José,Núñez,https://www.linkedin.com/in/jos%C3%A9-n%C3%BA%C3%B1ez,,Umbrella Corp,Director of IT,13 Feb 2024\n"
@@ -225,8 +241,8 @@ def _three_snapshot_story(tmp_path) -> Story:
     return s
 
 
-def test_a_person_who_moved_twice_across_three_snapshots(tmp_path, capsys):
-    s = _three_snapshot_story(tmp_path)
+def test_a_person_who_moved_twice_across_three_snapshots(tmp_path, capsys, db):
+    s = _three_snapshot_story(tmp_path, db)
     entries = s.load()
     assert [e["layout"] for e in entries] == ["2023+", "2023+ excel-resave", "hubspot", "hubspot", "hubspot", "2023+"]
     report = s.report(capsys)
@@ -252,8 +268,8 @@ def test_a_person_who_moved_twice_across_three_snapshots(tmp_path, capsys):
         ("Globex", "Cara Diaz knows Dana Cruz (VP Engineering at Globex)")]
 
 
-def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, capsys):
-    s = _three_snapshot_story(tmp_path)
+def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, capsys, db):
+    s = _three_snapshot_story(tmp_path, db)
     s.load()
     report = s.report(capsys)
     # "José Núñez" in UTF-8, in Windows-1252 and as HubSpot's "Jose Nunez" is one person.
@@ -284,8 +300,8 @@ def test_excel_resave_accents_and_hubspot_champion_at_one_account(tmp_path, caps
 
 
 @pytest.mark.parametrize("crm_first", [False, True])
-def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys, crm_first):
-    s = Story(tmp_path)
+def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys, db, crm_first):
+    s = Story(tmp_path, db)
     s.raw("ann-connections.csv", PREAMBLE + HEADER_2020 +
           "Maria,Garcia,,ACME Inc.,CFO,14 Feb 2022\n"
           "Zoë,Müller,,ACME Inc.,Head of Security,03 Mar 2023\n"
@@ -323,8 +339,8 @@ def test_namesakes_spellings_and_a_closed_won_contact(tmp_path, capsys, crm_firs
 # --- 5. a 2018 export, a Salesforce opportunity report, a referral whose company is a domain --------
 
 
-def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys):
-    s = Story(tmp_path)
+def test_referral_at_a_domain_lands_on_the_account(tmp_path, capsys, db):
+    s = Story(tmp_path, db)
     s.raw("ann-connections-2018.csv", HEADER_2020 +
           'Lena,Fox,,Orbis Health,VP Clinical Operations,"1/8/18, 6:14 PM"\n'
           'Omar,Haddad,,Orbis Health Inc,Procurement Lead,"11/30/17, 8:15 AM"\n', "Ann Lee", "2018-02-01")
@@ -398,10 +414,10 @@ def _sf_data_export() -> bytes:
     return buf.getvalue()
 
 
-def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys):
+def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys, db):
     import openpyxl
 
-    s = Story(tmp_path)
+    s = Story(tmp_path, db)
     s.raw("WE_00D5g000000AbcdEAA_1.zip", _sf_data_export(), None, "2025-01-20")
     s.raw("dana-connections-jan.csv", PREAMBLE + HEADER_2023 +
           "Helene,Lefevre,https://www.linkedin.com/in/helene-lefevre,,Societe Generale Demo,Directrice des achats,"
@@ -438,8 +454,8 @@ def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys
 # --- 7. a rep who left: their exports stop, the account they co-held is single-threaded ----------------
 
 
-def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsys):
-    s = Story(tmp_path)
+def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsys, db):
+    s = Story(tmp_path, db)
     s.raw("accounts.csv", '"Account Name","Type","Website","Account Owner"\n'
           '"Northwind","Customer","northwind.com","Bob Ray"\n' + SF_FOOTER.format(n=1), None, "2025-01-10")
     s.raw("contacts.csv", '"First Name","Last Name","Email","Title","Account Name","Contact Role"\n'
@@ -468,3 +484,30 @@ def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsy
         "Ann Lee knows Sue Park (Analyst at Northwind)"]
     assert s.cli(capsys, "paths", "--person", "Joe Smith")["paths"] == []
     assert moves(report) == []  # Joe did not move: nobody has seen him since
+
+
+# --- 8. referrals imported before anyone knew the people they name (email only, profile URL only) ----
+
+
+def test_people_first_named_by_email_or_url_take_their_names_later(tmp_path, capsys, db):
+    s = Story(tmp_path, db)
+    s.raw("referrals.csv", "Referrer,Referred,Date,Note,Company\n"
+          "kim.ng@gmail.com,https://www.linkedin.com/in/pat-quill-9a/,2025-02-20,,Initech\n", None, "2025-02-21")
+    s.raw("ann-Connections-2016.csv", HEADER_2016 + 'Kim,Ng,kim.ng@gmail.com,Initech,Head of IT,,"12/22/16, 9:55 AM"\n',
+          "Ann Lee", "2017-01-01")
+    s.raw("ann-Connections-2025.csv", PREAMBLE + HEADER_2023 +
+          "Pat,Quill,https://www.linkedin.com/in/pat-quill-9a,,Initech,CTO,01 Feb 2025\n"
+          "Kim,Ng,https://www.linkedin.com/in/kimng,kim.ng@gmail.com,Initech,CIO,22 Dec 2016\n", "Ann Lee", "2025-03-01")
+    s.load()
+    report = s.report(capsys)
+    assert report["counts"]["people"] == 2
+    assert [(p["person"], p["from_title"], p["to_title"]) for p in report["promotions"]] == [("Kim Ng", "Head of IT", "CIO")]
+    events = s.cli(capsys, "timeline", "--company", "Initech")["events"]
+    assert [(e["date"], e["kind"], e["detail"]) for e in events] == [
+        ("2016-12-22", "new_connection", "Ann Lee connected with Kim Ng"),
+        ("2025-02-01", "new_connection", "Ann Lee connected with Pat Quill"),
+        ("2025-02-20", "referral", "Kim Ng referred Pat Quill at Initech"),
+        ("2025-03-01", "promotion", "Kim Ng changed title at Initech: Head of IT -> CIO")]
+    pat = s.cli(capsys, "paths", "--person", "Pat Quill")["paths"]
+    assert [p["sentence"] for p in pat] == ["Ann Lee knows Pat Quill (CTO at Initech)",
+                                            "Ann Lee knows Kim Ng, linked by a referral to Pat Quill at Initech"]
