@@ -78,10 +78,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if getattr(args, "map", None):
         mapping = dict(item.split("=", 1) for item in args.map)
     store = open_store(args.db)
+    skipped: list = []
     results = import_paths(store, args.paths, owner=args.owner, as_of=args.as_of,
-                           kind=getattr(args, "kind", None), mapping=mapping)
+                           kind=getattr(args, "kind", None), mapping=mapping, skipped=skipped)
     if args.json:
-        _print_json({"files": [r.as_dict() for r in results]})
+        # "skipped" (archive members neither imported nor rejected) only when there are some.
+        _print_json({"files": [r.as_dict() for r in results]}
+                    | ({"skipped": [s.as_dict() for s in skipped]} if skipped else {}))
     else:
         for r in results:
             say(f"{r.status:9} {r.path}  ({r.kind}{', ' + r.layout if r.layout else ''}): "
@@ -89,6 +92,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             for p in r.problems:
                 where = f"line {p.line}: " if p.line else ""
                 say(f"    {where}{p.message}")
+        for s in skipped:
+            if s.kind != "linkedin_other":
+                say(f"{'skipped':9} {s.path}  ({s.kind}): {s.reason}")
+        others = [s.path.rsplit("/", 1)[-1] for s in skipped if s.kind == "linkedin_other"]
+        if others:  # expected in every LinkedIn export: one line
+            say(f"{'skipped':9} {len(others)} other file(s) of the LinkedIn export that relmap does not read: "
+                f"{', '.join(others[:12])}{', ...' if len(others) > 12 else ''}")
     return 2 if any(r.status == "rejected" for r in results) else 0
 
 

@@ -34,7 +34,7 @@ from sqlalchemy import Connection
 from relmap import backup, config, identity
 from relmap.ingest import check_size, check_upload, parse_bytes
 from relmap.ingest.referrals import classify_party
-from relmap.model import PARSED_COLUMNS, FileResult, ParsedFile, Problem, RejectedFile
+from relmap.model import PARSED_COLUMNS, FileResult, ParsedFile, Problem, RejectedFile, SkippedFile
 from relmap.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,8 +82,10 @@ def writer(kind: str) -> Callable[[Writer], Writer]:
 
 def import_paths(store: Store, paths: Iterable[str | Path], owner: str | None = None,
                  as_of: date | None = None, kind: str | None = None,
-                 mapping: dict[str, str] | None = None, is_demo: bool = False) -> list[FileResult]:
-    """Import files from disk; returns one ``FileResult`` per file (or archive member)."""
+                 mapping: dict[str, str] | None = None, is_demo: bool = False,
+                 skipped: list[SkippedFile] | None = None) -> list[FileResult]:
+    """Import files from disk; returns one ``FileResult`` per file (or archive member); archive
+    members neither imported nor rejected go to ``skipped`` (``import_bytes``)."""
     results: list[FileResult] = []
     for path in paths:
         path = Path(path)
@@ -99,7 +101,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], owner: str | None = 
                                       problems=[Problem(0, str(exc))]))
             continue
         results.extend(import_bytes(store, str(path), data, owner=owner, as_of=as_of, kind=kind,
-                                    mapping=mapping, is_demo=is_demo))
+                                    mapping=mapping, is_demo=is_demo, skipped=skipped))
     return results
 
 
@@ -115,8 +117,11 @@ def _read_within_limit(path: Path) -> bytes:
 
 def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
                  as_of: date | None = None, kind: str | None = None,
-                 mapping: dict[str, str] | None = None, is_demo: bool = False) -> list[FileResult]:
+                 mapping: dict[str, str] | None = None, is_demo: bool = False,
+                 skipped: list[SkippedFile] | None = None) -> list[FileResult]:
     """Import one uploaded file (or archive); returns one ``FileResult`` per stored file.
+    The archive members neither imported nor rejected go to ``skipped``, each with its reason
+    (``--json``: the ``skipped`` list beside ``files``).
 
     A relmap backup (``export --format archive``), recognised by its manifest, is restored
     whole into an empty store instead (``relmap.backup.restore_backup``). Limits come first
@@ -131,12 +136,15 @@ def import_bytes(store: Store, name: str, data: bytes, owner: str | None = None,
                 f"{Path(name).name} is a relmap backup: it restores the whole store, so --kind ({kind}) cannot "
                 "apply to it; drop --kind."))])]
         return [backup.restore_backup(store, name, data)]
+    before = len(skipped) if skipped is not None else 0
     try:
-        parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping, owner=owner)
+        parsed_files = parse_bytes(name, data, kind=kind, mapping=mapping, owner=owner, skipped=skipped)
     except RejectedFile as exc:
         return [FileResult(path=name, kind=kind or "unknown", status="rejected",
                            problems=[Problem(0, str(exc))])]
     except Exception as exc:  # a reading bug must not become a traceback: the file is refused whole
+        if skipped is not None:
+            del skipped[before:]
         log.error("reading a file failed (%s); nothing stored. Traceback without values:\n%s",
                   exc.__class__.__name__, "".join(traceback.format_tb(exc.__traceback__)))
         return [FileResult(path=name, kind=kind or "unknown", status="rejected", problems=[Problem(0, (

@@ -320,6 +320,30 @@ class UnknownKind(RejectedFile):
     an archive skips such members (a LinkedIn export holds dozens relmap has no use for)."""
 
 
+class LinkedInOther(UnknownKind):
+    """A file of the LinkedIn export that relmap does not read (Learning.csv, Skills.csv, the
+    learning coach's conversations...); ``what`` says what it holds."""
+
+    def __init__(self, message: str, what: str):
+        super().__init__(message)
+        self.what = what
+
+
+@dataclass
+class SkippedFile:
+    """An archive member that was neither imported nor rejected, and why: listed in the import
+    summary (``--json``: the ``skipped`` list) so that nothing in a zip is dropped unsaid.
+    ``kind`` is ``linkedin_other`` (a LinkedIn export file relmap has no use for), the kind it
+    reads as (a CRM table only column names suggest, a header with no rows) or ``unknown``."""
+
+    path: str
+    kind: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "reason": self.reason}
+
+
 @dataclass
 class ParsedFile:
     """What a parser made of one file (or one member of an archive)."""

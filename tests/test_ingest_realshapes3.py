@@ -9,10 +9,11 @@ companies) of a real public file's shape; each test pins exact counts and the va
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from relmap.importer import import_paths
+from relmap.importer import import_bytes, import_paths
 from relmap.ingest import crm, linkedin, parse_bytes, sniff
 from tests.conftest import FIXTURES
 
@@ -193,3 +194,196 @@ def test_a_semicolon_file_whose_dates_all_read_both_ways_is_read_day_first_witho
             "Ann;Lee;Acme;CTO;03/04/2021\r\nBo;Ng;Acme;CFO;09/12/2024\r\n").encode("cp1252")
     parsed = _parse("Connections.csv", data)
     assert (list(parsed.frame.connected_on), parsed.problems) == ([date(2021, 4, 3), date(2024, 12, 9)], [])
+
+
+# --- 4. Files in a LinkedIn archive that are no LinkedIn kind relmap reads ---------------------------------
+
+ARCHIVE_OTHERS = SHAPES / "linkedin_archive"
+#: The rest of a real Basic/Complete export (headers as LinkedIn writes them), with what each is.
+LINKEDIN_OTHER = {
+    "learning_coach_messages.csv": "learning coach conversations (learning_coach_messages.csv)",
+    "Learning.csv": "courses (Learning.csv)", "Rich_Media.csv": "uploaded media (Rich_Media.csv)",
+    "Ad_Targeting.csv": "ad targeting (Ad_Targeting.csv)",
+    "Endorsement_Received_Info.csv": "endorsements (Endorsement_Received_Info.csv)",
+    "Recommendations_Received.csv": "recommendations", "Company Follows.csv": "followed companies (Company Follows.csv)",
+    "SearchQueries.csv": "searches (SearchQueries.csv)", "Inferences_about_you.csv": "inferences (Inferences_about_you.csv)",
+    "Email Addresses.csv": "email addresses (Email Addresses.csv)", "PhoneNumbers.csv": "phone numbers (PhoneNumbers.csv)",
+    "Registration.csv": "registration (Registration.csv)", "Skills.csv": "skills (Skills.csv)",
+    "Education.csv": "education (Education.csv)", "Languages.csv": "languages (Languages.csv)",
+}
+ARCHIVE = "Complete_LinkedInDataExport_03-15-2025.zip"
+
+
+def _linkedin_archive() -> bytes:
+    import io
+    import zipfile
+
+    li = FIXTURES / "linkedin"
+    members = {"Connections.csv": (li / "connections_2024.csv").read_bytes(),
+               "Profile.csv": (li / "Profile.csv").read_bytes(), "messages.csv": (li / "messages.csv").read_bytes()}
+    members |= {name: (ARCHIVE_OTHERS / name).read_bytes() for name in LINKEDIN_OTHER}
+    members |= {"Articles/Articles/closing-the-quarter.html": b"<html><head><title>Closing</title></head></html>",
+                "Rich_Media/profile_photo.jpg": b"\xff\xd8\xff\xe0" + bytes(64),
+                "__MACOSX/._Connections.csv": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X",
+                # files the rep put in beside LinkedIn's own
+                "Salesforce/sf_contacts_report.csv": (FIXTURES / "crm" / "sf_contacts_report.csv").read_bytes(),
+                "Salesforce/contacts_from_sales_team.csv": (ARCHIVE_OTHERS / "crm/contacts_from_sales_team.csv")
+                .read_bytes(),
+                "offsite_budget.csv": (ARCHIVE_OTHERS / "crm/offsite_budget.csv").read_bytes()}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_linkedin_archive_with_every_other_file_imports_exact_counts_and_lists_what_it_skipped(store):
+    skipped = []
+    results = import_bytes(store, ARCHIVE, _linkedin_archive(), skipped=skipped)  # owner from Profile.csv
+    assert [(r.path.removeprefix(ARCHIVE + "/"), r.kind, r.status, r.rows_read, r.records_imported)
+            for r in results] == [
+        ("Profile.csv", "linkedin_profile", "imported", 1, 1),
+        ("Connections.csv", "linkedin_connections", "imported", 8, 4),
+        ("messages.csv", "linkedin_messages", "imported", 5, 3),
+        ("Salesforce/sf_contacts_report.csv", "crm_contacts", "imported", 6, 5),  # a CRM vendor's header
+    ]
+    entries = {s.path.removeprefix(ARCHIVE + "/"): s for s in skipped}
+    assert len(skipped) == len(entries) == 19  # __MACOSX/._Connections.csv (Finder's metadata) is not listed
+    assert {m: (s.kind, s.reason) for m, s in entries.items() if m in LINKEDIN_OTHER} == {
+        m: ("linkedin_other", f"a file of the LinkedIn export that relmap does not read: {what}.")
+        for m, what in LINKEDIN_OTHER.items()}
+    assert {m: (s.kind, s.reason) for m, s in entries.items() if m not in LINKEDIN_OTHER and s.kind == "linkedin_other"
+            } == {"Articles/Articles/closing-the-quarter.html": ("linkedin_other", "a html file of the LinkedIn "
+                                                                                   "export, not a table."),
+                  "Rich_Media/profile_photo.jpg": ("linkedin_other", "a jpg file of the LinkedIn export, not a table.")}
+    # the rep's own files are not dropped unsaid: each says what it is and what to do
+    budget = entries["offsite_budget.csv"]
+    assert budget.kind == "unknown" and budget.reason.startswith(
+        "offsite_budget.csv is not a file relmap knows (its header is: Item, Cost, Paid By); upload a LinkedIn")
+    team = entries["Salesforce/contacts_from_sales_team.csv"]
+    assert (team.kind, team.reason) == ("crm_contacts", (
+        "reads as CRM contacts by its column names alone (no CRM's own columns mark it), and in a LinkedIn export "
+        "such a table is more likely one of LinkedIn's own files; to import it as CRM contacts, upload it on its "
+        "own."))
+    assert store.counts() == {"snapshots": 4, "reps": 1, "people": 11, "companies": 4, "employments": 9,
+                              "relationships": 7, "referrals": 0, "crm_accounts": 0, "crm_contacts": 5,
+                              "crm_opportunities": 0}
+    frames = store.load_frames()
+    names = set(frames.people.full_name)
+    # nobody from the learning coach, the endorsements, the recommendations or the address files
+    assert not names & {"LinkedIn Learning Coach", "Ana Endorser", "Ben Endorser", "Dee Recommender", "Ada Byron",
+                        "Carl Gauss"}
+    assert sorted(frames.relationships.source.value_counts().items()) == [("linkedin", 4), ("message", 3)]
+
+
+def test_learning_coach_messages_never_store_their_bodies(sqlite_store):
+    from tests.test_privacy import _all_text
+
+    import_bytes(sqlite_store, ARCHIVE, _linkedin_archive())
+    dump = _all_text(sqlite_store)
+    assert "Jörg Müller" in dump  # the dump sees the data
+    assert "COACH-SECRET" not in dump and "LinkedIn Learning Coach" not in dump
+    path = Path(sqlite_store.engine.url.database)
+    raw = b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    assert b"COACH-SECRET" not in raw
+    # on its own it is refused, saying what it is
+    [result] = import_bytes(sqlite_store, "learning_coach_messages.csv",
+                            (ARCHIVE_OTHERS / "learning_coach_messages.csv").read_bytes(), owner="Rita Rep")
+    assert result.status == "rejected"
+    assert result.problems[0].message.startswith(
+        "learning_coach_messages.csv is the LinkedIn export's learning coach conversations "
+        "(learning_coach_messages.csv) file: chats with LinkedIn's assistant, not with people")
+
+
+def test_cli_json_lists_skipped_archive_members_beside_files(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    archive = tmp_path / ARCHIVE
+    archive.write_bytes(_linkedin_archive())
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    root = FIXTURES.parent.parent
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "relmap", "import", *args, "--db", db], capture_output=True,
+                              text=True, cwd=root, timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+
+    out = cli(str(archive), "--json")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert list(summary) == ["files", "skipped"]
+    assert [f["status"] for f in summary["files"]] == ["imported"] * 4
+    assert all(set(f) == {"path", "kind", "layout", "status", "rows_read", "hidden_rows", "records_imported",
+                          "problems", "snapshot_id"} for f in summary["files"])
+    assert [(s["path"].removeprefix(str(archive) + "/").removeprefix(ARCHIVE + "/"), s["kind"])
+            for s in summary["skipped"] if s["kind"] != "linkedin_other"] == [
+        ("offsite_budget.csv", "unknown"), ("Salesforce/contacts_from_sales_team.csv", "crm_contacts")]
+    assert sum(s["kind"] == "linkedin_other" for s in summary["skipped"]) == 17
+    assert all(set(s) == {"path", "kind", "reason"} and s["reason"] for s in summary["skipped"])
+    # a plain file: the object is exactly as before, "files" alone
+    plain = cli(str(FIXTURES / "linkedin" / "connections_2021.csv"), "--owner", "Rita Rep", "--json")
+    assert list(json.loads(plain.stdout)) == ["files"]
+    # without --json: the rep's own files one line each, LinkedIn's other files on one line
+    text = cli(str(archive)).stdout.splitlines()
+    assert [line.split("  (")[0] for line in text if line.startswith("skipped")] == [
+        f"skipped   {ARCHIVE}/offsite_budget.csv", f"skipped   {ARCHIVE}/Salesforce/contacts_from_sales_team.csv",
+        "skipped   17 other file(s) of the LinkedIn export that relmap does not read: learning_coach_messages.csv, "
+        "Learning.csv, Rich_Media.csv, Ad_Targeting.csv, Endorsement_Received_Info.csv, Recommendations_Received.csv, "
+        "Company Follows.csv, SearchQueries.csv, Inferences_about_you.csv, Email Addresses.csv, PhoneNumbers.csv, "
+        "Registration.csv, ..."]
+
+
+def test_upload_page_lists_the_skipped_archive_members(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("RELMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'ui.db'}")
+    at = AppTest.from_string("from relmap.ui.upload import page\npage()\n", default_timeout=120).run()
+    at.file_uploader[0].upload(ARCHIVE, _linkedin_archive(), "application/zip")
+    at.run()
+    at.button(key="upload-go").click().run()
+    assert not at.exception
+    summary, problems, skipped = (d.value for d in at.dataframe)
+    assert list(summary["status"]) == ["imported"] * 4
+    assert [e.label for e in at.expander] == [
+        "Skipped in the archive: 19 file(s), 17 of them LinkedIn export files relmap has no use for"]
+    assert list(skipped.columns) == ["path", "kind", "reason"] and len(skipped) == 19
+    assert list(skipped[skipped.kind != "linkedin_other"].path) == [
+        f"{ARCHIVE}/offsite_budget.csv", f"{ARCHIVE}/Salesforce/contacts_from_sales_team.csv"]
+
+
+@pytest.mark.parametrize(("name", "header", "what"), [
+    ("Endorsement_Given_Info.csv", "Endorsement Date,Skill Name,Endorsee First Name,Endorsee Last Name,Endorsee Public "
+     "Url,Endorsement Status", "endorsements given (Endorsement_Given_Info.csv)"),
+    ("Certifications.csv", "Name,Url,Authority,Started On,Finished On,License Number",
+     "certifications (Certifications.csv)"),
+    ("Projects.csv", "Title,Description,Url,Started On,Finished On", "projects (Projects.csv)"),
+    ("Publications.csv", "Name,Published On,Description,Publisher,Url", "publications (Publications.csv)"),
+    ("Events.csv", "Event Name,Event Time,Status,External Url", "events (Events.csv)"),
+    ("SavedJobAlerts.csv", "ALERT_PARAMETERS,QUERY_CONTEXT,SAVED_SEARCH_ID", "saved job alerts (SavedJobAlerts.csv)"),
+    ("Security Challenges.csv", "Challenge Date,IP Address,User Agent,Country,Challenge Type",
+     "security challenges (Security Challenges.csv)"),
+    ("Ads Clicked.csv", "Ad clicked Date,Ad Title/Id", "ads clicked (Ads Clicked.csv)"),
+    ("Shares_123.csv", "Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility", "posts (Shares.csv)"),
+    ("Comments_123.csv", "Date,Link,Message", "comments (Comments.csv)"),
+    ("Reactions_123.csv", "Date,Type,Link", "reactions (Reactions.csv)"),
+    ("Profile Summary.csv", "Profile Summary", "profile summary (Profile Summary.csv)"),
+    ("Whatsapp Phone Numbers.csv", "Number,Extension,Is_WhatsApp_Number", "WhatsApp numbers (Whatsapp Phone Numbers.csv)"),
+    ("guide_messages.csv", "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,"
+     "SUBJECT,CONTENT,FOLDER", "guide conversations (guide_messages.csv)"),
+])
+def test_other_linkedin_export_files_are_known_and_never_read(name, header, what):
+    import io
+    import zipfile
+
+    row = ",".join(["x"] * len(header.split(",")))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("Connections.csv", (FIXTURES / "linkedin" / "connections_2024.csv").read_bytes())
+        zf.writestr(name, f"{header}\n{row}\n")
+    skipped = []
+    [parsed] = parse_bytes("Basic_LinkedInDataExport_03-15-2025.zip", buf.getvalue(), skipped=skipped)
+    assert parsed.kind == "linkedin_connections"
+    assert [s.as_dict() for s in skipped] == [{
+        "path": f"Basic_LinkedInDataExport_03-15-2025.zip/{name}", "kind": "linkedin_other",
+        "reason": f"a file of the LinkedIn export that relmap does not read: {what}."}]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from relmap import config
 from relmap.ingest import archive, crm, linkedin, referrals, sniff
-from relmap.model import ParsedFile, Problem, RejectedFile, UnknownKind
+from relmap.model import LinkedInOther, ParsedFile, Problem, RejectedFile, SkippedFile, UnknownKind
 
 __all__ = ["parse_bytes", "check_size", "check_upload", "PARSERS"]
 
@@ -26,10 +26,12 @@ PARSERS = dict(linkedin.PARSERS)
 
 
 def parse_bytes(name: str, data: bytes, kind: str | None = None,
-                mapping: dict[str, str] | None = None, owner: str | None = None) -> list[ParsedFile]:
+                mapping: dict[str, str] | None = None, owner: str | None = None,
+                skipped: list[SkippedFile] | None = None) -> list[ParsedFile]:
     """Parse one file's bytes; returns one ``ParsedFile`` (one per known member for an archive).
     ``owner``: the rep the file belongs to, when known (tells the exporting member of a messages
-    file whose participants tie)."""
+    file whose participants tie). The members of an archive that are neither imported nor
+    rejected are appended to ``skipped``, each with the reason."""
     check_upload(name, data)
     if data.startswith(_OLE2):
         raise RejectedFile(f"{Path(name).name} is an old-style Excel .xls workbook (or another Office file), "
@@ -40,7 +42,8 @@ def parse_bytes(name: str, data: bytes, kind: str | None = None,
             known = _parse_known_workbook(name, data, kind)
         parsed = [known or _parse_crm_or_referrals(name, data, kind, mapping)]
     elif archive.is_archive(data):
-        parsed = archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping, owner=owner)
+        parsed = archive.parse_archive(name, data, parse_member, kind=kind, mapping=mapping, owner=owner,
+                                       skipped=skipped)
     else:
         parsed = [parse_member(name, data, kind=kind, mapping=mapping, owner=owner)]
     for p in parsed:
@@ -158,8 +161,14 @@ def parse_member(name: str, data: bytes, kind: str | None = None,
                            "(First Name,Last Name,Email Address,Company,Position,Connected On; exports since 2023 "
                            "have URL after Last Name) and import the file again.")
     if detected is None and (what := sniff.linkedin_unread(table.header)):
-        raise UnknownKind(f"{display} is the LinkedIn export's {what} file, which relmap does not read (it reads "
-                          "Connections, Invitations, messages, Positions and Profile); upload those instead.")
+        raise LinkedInOther(f"{display} is the LinkedIn export's {what} file, which relmap does not read (it "
+                            "reads Connections, Invitations, messages, Positions and Profile); upload those "
+                            "instead.", what)
+    if detected == "linkedin_messages" and not kind and (what := sniff.linkedin_assistant_chat(name)):
+        # messages.csv's header, but a chat with LinkedIn's assistant, not with a person: never read.
+        raise LinkedInOther(f"{display} is the LinkedIn export's {what} file: chats with LinkedIn's assistant, "
+                            "not with people, so relmap does not read it; upload messages.csv for your "
+                            "conversations.", what)
     if detected is None:
         # Not a LinkedIn layout: CRM exports and referrals find their header by their own aliases.
         return _parse_crm_or_referrals(name, data, kind, mapping)

@@ -3,9 +3,10 @@
 Members are read in memory (never written to disk, so names like ``../../x`` are
 harmless) and recognised by their header, not their name or folder depth. Members that
 are not a known kind (``UnknownKind``: Skills.csv, photos, empty files, LinkedIn files such as
-Recommendations_Received.csv whose names are not the member's network) are skipped silently; in a
+Recommendations_Received.csv whose names are not the member's network) are skipped; in a
 LinkedIn export, so are tables read as CRM files that no CRM vendor's header marks; so is a
-member with a header and no rows (the export's empty ``guide_messages.csv``);
+member with a header and no rows; none silently: each goes to the caller's ``skipped`` list
+with its reason (``skipped_members``), and the import summary shows them;
 a member that is a known kind but fails (missing columns, damaged or encrypted) becomes a
 ``ParsedFile`` with ``rejection`` set, so the import lists it as rejected with the reason
 while the good members import. Each member becomes its own ``ParsedFile``
@@ -23,19 +24,22 @@ zip are never opened. ``open_zip`` does the same for Excel workbooks.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
 from relmap import config
-from relmap.model import ParsedFile, Problem, RejectedFile, UnknownKind
+from relmap.ingest import sniff
+from relmap.model import LinkedInOther, ParsedFile, Problem, RejectedFile, SkippedFile, UnknownKind
 
 _DATE_IN_NAME = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
@@ -157,10 +161,13 @@ _RATIO_FROM = 10 * 2**20
 
 
 def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str | None = None,
-                  mapping: dict[str, str] | None = None, owner: str | None = None) -> list[ParsedFile]:
+                  mapping: dict[str, str] | None = None, owner: str | None = None,
+                  skipped: list[SkippedFile] | None = None) -> list[ParsedFile]:
     """Every member of a known kind, parsed; returns them with Profile.csv first and the
     members that failed (``rejection`` set, one problem naming the member and why) last.
     ``owner`` (else the name in the archive's Profile.csv) tells messages.csv who exported it.
+    Every other member (but folders and hidden files such as ``__MACOSX/._x.csv``) is appended to
+    ``skipped`` with the reason (``skipped_members``).
 
     Raises ``RejectedFile`` when the zip is broken, over a limit, holds no known file, or
     ``kind`` is given (members are recognised by header, never by a kind for the whole zip).
@@ -179,14 +186,21 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         users: dict[str, str] = {}  # a Salesforce Data Export's User.csv: owner id -> name
         roles: dict[str, list] = {}  # its OpportunityContactRole.csv: opportunity id -> [(contact id, role)]
         messages: dict[str, bytes] = {}  # messages members, read again once Profile.csv names the owner
+        passed: list[_Passed] = []  # members neither imported nor rejected, and why
         for info in infos:
             member = PurePosixPath(info.filename.replace("\\", "/"))
+            if member.name.startswith(".") or "__MACOSX" in member.parts:
+                continue  # the Finder's and the shell's hidden files: no one's data
+            member_path = f"{display}/{'/'.join(p for p in member.parts if p not in ('..', '.', '/'))}"
             if member.suffix.lower() == ".zip":
                 nested.append(member.name)  # never opened: no zip-in-zip bombs
+                passed.append(_Passed(member_path, "unknown", "a zip inside the zip, which relmap never opens; "
+                                      "unzip it and upload what it holds."))
                 continue
-            if member.suffix.lower() not in _TEXT_SUFFIXES or member.name.startswith("."):
+            if member.suffix.lower() not in _TEXT_SUFFIXES:
+                passed.append(_Passed(member_path, "unknown", f"not a table (a {member.suffix.lower()} file); relmap "
+                                      "reads CSV files.", other=True))
                 continue
-            member_path = f"{display}/{'/'.join(p for p in member.parts if p not in ('..', '.', '/'))}"
             if info.file_size > config.MAX_UPLOAD_BYTES:
                 failed.append(_failed(member_path, f"{member_path}: is {config.size_text(info.file_size)}, larger "
                                       f"than the {config.size_text(config.MAX_UPLOAD_BYTES)} a file may be; split "
@@ -204,14 +218,19 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
                 raise RejectedFile(f"{display} lies about its members' sizes; download the export again.")
             try:
                 result = parse_member(member_path, content, kind=None, mapping=mapping, owner=owner)
-            except UnknownKind:
-                _salesforce_tables(member_path, content, users, roles)
-                continue  # not a kind relmap reads (e.g. Skills.csv): skipped
+            except LinkedInOther as exc:
+                passed.append(_Passed(member_path, "linkedin_other", _other_reason(exc.what)))
+                continue
+            except UnknownKind as exc:
+                if not _salesforce_tables(member_path, content, users, roles):  # else read for owners, roles
+                    passed.append(_Passed(member_path, "unknown", str(exc), header=_first_row(content)))
+                continue
             except RejectedFile as exc:  # a kind relmap reads, but this file of it failed
                 failed.append(_failed(member_path, f"{member_path}: {exc}"))
                 continue
-            if not result.rows_read and not result.problems:
-                continue  # a header and no rows (LinkedIn's guide_messages.csv): nothing to import
+            if not result.rows_read and not result.problems:  # LinkedIn's empty guide_messages.csv
+                passed.append(_Passed(member_path, result.kind, "a header and no rows: nothing to import."))
+                continue
             result.as_of_hint = result.as_of_hint or as_of
             if result.kind == "linkedin_messages" and owner is None:
                 messages[member_path] = content
@@ -219,6 +238,15 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         profile_owner = next((p.owner_hint for p in parsed if p.kind == "linkedin_profile" and p.owner_hint), None)
         if profile_owner and messages:
             parsed = [_with_owner(p, messages, parse_member, profile_owner) for p in parsed]
+    linkedin = not mapping and any(p.kind.startswith("linkedin_") for p in parsed)
+    if linkedin:
+        # A LinkedIn export: its other files (and any LinkedIn adds later) are no CRM export, even
+        # when a header reads like one; a CRM vendor's own export beside them is still read.
+        kept = [p for p in parsed if p.kind.startswith("linkedin_") or p.kind == "referrals" or p.layout != "mapped"]
+        passed += [_Passed(p.path, p.kind, _unmarked_reason(p)) for p in parsed if p not in kept]
+        parsed = kept
+    if skipped is not None:
+        skipped.extend(skipped_members(passed, linkedin))
     if not parsed and not failed and nested:
         raise RejectedFile(f"{display} holds only zip files inside it ({', '.join(nested[:5])}); relmap does not "
                            "open a zip inside a zip: unzip it and upload the zip inside, or its CSV files.")
@@ -226,31 +254,82 @@ def parse_archive(name: str, data: bytes, parse_member: MemberParser, kind: str 
         raise RejectedFile(f"{display} holds no file relmap knows (looked for Connections, Invitations, "
                            "messages, Positions, Profile and CRM exports by their headers); "
                            "upload the LinkedIn data export zip or the CSV files themselves.")
-    if not mapping and any(p.kind.startswith("linkedin_") for p in parsed):
-        # A LinkedIn export: its other files (and any LinkedIn adds later) are no CRM export, even
-        # when a header reads like one; a CRM vendor's own export beside them is still read.
-        parsed = [p for p in parsed if p.kind.startswith("linkedin_") or p.kind == "referrals" or p.layout != "mapped"]
     _join_salesforce(parsed, users, roles)
     parsed.sort(key=lambda p: p.kind != "linkedin_profile")
     return parsed + failed
 
 
-def _salesforce_tables(member_path: str, content: bytes, users: dict[str, str], roles: dict[str, list]) -> None:
+@dataclass
+class _Passed:
+    """A member neither imported nor rejected: kind, reason, and what tells whether it is a file
+    of the LinkedIn export (``other``: not a table; ``header``: its first row)."""
+
+    path: str
+    kind: str
+    reason: str
+    other: bool = False
+    header: list[str] | None = None
+
+
+def skipped_members(passed: list[_Passed], linkedin: bool) -> list[SkippedFile]:
+    """The import summary's entries for the members passed over. In a LinkedIn export, files
+    that are LinkedIn's own (a header only LinkedIn writes, a lone ``Name`` column: Skills.csv;
+    articles and photos) are ``linkedin_other``: expected, nothing to do."""
+    out = []
+    for p in passed:
+        kind, reason = p.kind, p.reason
+        if linkedin and p.other:
+            kind, reason = "linkedin_other", f"a {p.path.rsplit('.', 1)[-1]} file of the LinkedIn export, not a table."
+        elif linkedin and p.header and (what := sniff.linkedin_unread(p.header, in_export=True)):
+            kind, reason = "linkedin_other", _other_reason(what)
+        out.append(SkippedFile(p.path, kind, reason))
+    return out
+
+
+def _other_reason(what: str) -> str:
+    return f"a file of the LinkedIn export that relmap does not read: {what}."
+
+
+def _unmarked_reason(parsed: ParsedFile) -> str:
+    """Why a table read as CRM by its column names alone is not imported from a LinkedIn export."""
+    what = parsed.kind.removeprefix("crm_")
+    return (f"reads as CRM {what} by its column names alone (no CRM's own columns mark it), and in a LinkedIn "
+            f"export such a table is more likely one of LinkedIn's own files; to import it as CRM {what}, upload "
+            "it on its own.")
+
+
+def _first_row(content: bytes) -> list[str] | None:
+    """The cells of the first non-empty line of a member (None when it cannot be decoded)."""
+    try:
+        text, _ = sniff.decode("member", content[:65536])
+    except RejectedFile:
+        return None
+    for line in text.splitlines()[:sniff.HEADER_SEARCH_ROWS]:
+        if line.strip():
+            return next(csv.reader([line]), None)
+    return None
+
+
+def _salesforce_tables(member_path: str, content: bytes, users: dict[str, str], roles: dict[str, list]) -> bool:
     """Collect a Salesforce Data Export's User.csv (owner names) and OpportunityContactRole.csv
-    (who plays which role in a deal) into ``users`` and ``roles``; other tables add nothing."""
+    (who plays which role in a deal) into ``users`` and ``roles``; other tables add nothing.
+    True when the member was one of them."""
     head = content[:4096]
     if b"Username" not in head and not (b"OpportunityId" in head and b"ContactId" in head):
-        return
+        return False
     from relmap.ingest import crm
 
     try:
         table = crm.read_table(member_path, content)
     except RejectedFile:
-        return
+        return False
     rows = list(table.rows)
-    users.update(crm.salesforce_users(table.header, rows))
-    for opportunity, contacts in crm.salesforce_contact_roles(table.header, rows).items():
+    found_users = crm.salesforce_users(table.header, rows)
+    found_roles = crm.salesforce_contact_roles(table.header, rows)
+    users.update(found_users)
+    for opportunity, contacts in found_roles.items():
         roles.setdefault(opportunity, []).extend(contacts)
+    return bool(found_users or found_roles)
 
 
 def _join_salesforce(parsed: list[ParsedFile], users: dict[str, str], roles: dict[str, list]) -> None:

@@ -52,18 +52,80 @@ LINKEDIN_UNREAD: list[tuple[str, frozenset[str], bool]] = [
     ("followed members (Member_Follows.csv)", frozenset({"date", "fullname", "status"}), True),
     ("identity verification (Verifications.csv)", frozenset({"firstname", "lastname", "verificationtype"}), False),
     ("receipts (Receipts_v2.csv)", frozenset({"firstname", "lastname", "transactionmadeat", "invoicenumber"}), False),
+    # The rest of the archive (headers from real exports): the member's own data, no one else's.
+    ("endorsements (Endorsement_Received_Info.csv)", frozenset({"endorsementdate", "skillname", "endorserfirstname",
+                                                                "endorserlastname"}), False),
+    ("endorsements given (Endorsement_Given_Info.csv)", frozenset({"endorsementdate", "skillname",
+                                                                   "endorseefirstname", "endorseelastname"}), False),
+    ("courses (Learning.csv)", frozenset({"contenttitle", "contentdescription", "contenttype"}), False),
+    ("uploaded media (Rich_Media.csv)", frozenset({"datetime", "mediadescription", "medialink"}), False),
+    ("ad targeting (Ad_Targeting.csv)", frozenset({"memberage", "buyergroups", "companynames"}), False),
+    ("followed companies (Company Follows.csv)", frozenset({"organization", "followedon"}), True),
+    ("searches (SearchQueries.csv)", frozenset({"time", "searchquery"}), True),
+    ("inferences (Inferences_about_you.csv)", frozenset({"category", "typeofinference", "description",
+                                                         "inference"}), False),
+    ("email addresses (Email Addresses.csv)", frozenset({"emailaddress", "confirmed", "primary",
+                                                                      "updatedon"}), True),
+    ("phone numbers (PhoneNumbers.csv)", frozenset({"extension", "number", "type"}), True),
+    ("registration (Registration.csv)", frozenset({"registeredat", "registrationip"}), False),
+    ("education (Education.csv)", frozenset({"schoolname", "startdate", "enddate", "degreename"}), False),
+    ("languages (Languages.csv)", frozenset({"name", "proficiency"}), True),
+    ("certifications (Certifications.csv)", frozenset({"name", "authority", "licensenumber"}), False),
+    ("projects (Projects.csv)", frozenset({"title", "description", "url", "startedon", "finishedon"}), True),
+    ("publications (Publications.csv)", frozenset({"name", "publishedon", "publisher"}), False),
+    ("events (Events.csv)", frozenset({"eventname", "eventtime", "status", "externalurl"}), False),
+    ("saved job alerts (SavedJobAlerts.csv)", frozenset({"alertparameters", "savedsearchid"}), False),
+    ("security challenges (Security Challenges.csv)", frozenset({"challengedate", "ipaddress", "useragent"}), False),
+    ("logins (Logins.csv)", frozenset({"logindate", "ipaddress", "useragent"}), False),
+    ("ads clicked (Ads Clicked.csv)", frozenset({"adclickeddate", "adtitleid"}), False),
+    ("posts (Shares.csv)", frozenset({"date", "sharelink", "sharecommentary"}), False),
+    ("comments (Comments.csv)", frozenset({"date", "link", "message"}), True),
+    ("reactions (Reactions.csv)", frozenset({"date", "type", "link"}), True),
+    ("screening answers (Job Applicant Saved Screening Question Responses.csv)",
+     frozenset({"question", "answer"}), True),
+    ("private identity assets (Private_identity_asset.csv)", frozenset({"privateidentityassetname"}), False),
+    ("WhatsApp numbers (Whatsapp Phone Numbers.csv)", frozenset({"number", "extension", "iswhatsappnumber"}), False),
 ]
 
+#: One-column headers, known as the LinkedIn export's files only inside one (a lone ``Name``
+#: column is Skills.csv there; anywhere else it could be anything, and a one-column file has no
+#: header a table reader finds).
+LINKEDIN_UNREAD_IN_EXPORT: list[tuple[str, frozenset[str], bool]] = [
+    ("skills (Skills.csv)", frozenset({"name"}), True),
+    ("profile summary (Profile Summary.csv)", frozenset({"profilesummary"}), True),
+]
 
-def linkedin_unread(header: list[str]) -> str | None:
+#: LinkedIn's chats with its assistants have messages.csv's header (``CONVERSATION ID,...,CONTENT``)
+#: but are no conversation with a person: told apart by the only thing that differs, the name.
+LINKEDIN_ASSISTANT_CHATS = {
+    "learningcoachmessages": "learning coach conversations (learning_coach_messages.csv)",
+    "guidemessages": "guide conversations (guide_messages.csv)",
+    "learningroleplaymessages": "learning role-play conversations (learning_role_play_messages.csv)",
+}
+
+
+def linkedin_assistant_chat(name: str) -> str | None:
+    """What a LinkedIn assistant-chat file holds, from its file name; None for any other name.
+
+    >>> linkedin_assistant_chat("Complete/learning_coach_messages.csv"), linkedin_assistant_chat("messages.csv")
+    ('learning coach conversations (learning_coach_messages.csv)', None)
+    """
+    stem = re.sub(r"\.[a-z]+$", "", name.replace("\\", "/").rsplit("/", 1)[-1].lower())
+    return LINKEDIN_ASSISTANT_CHATS.get(header_key(stem))
+
+
+def linkedin_unread(header: list[str], in_export: bool = False) -> str | None:
     """What a LinkedIn export file that relmap does not read holds (``"recommendations"``), from
-    its header; None for any other header.
+    its header; None for any other header. ``in_export``: the file came in a LinkedIn export, so
+    plainer headers (``LINKEDIN_UNREAD_IN_EXPORT``) are known too.
 
     >>> linkedin_unread(["Date", "FullName", "Status"]), linkedin_unread(["Date", "Full Name", "Status", "Email"])
     ('followed members (Member_Follows.csv)', None)
+    >>> linkedin_unread(["Name"]), linkedin_unread(["Name"], in_export=True)
+    (None, 'skills (Skills.csv)')
     """
     keys = {header_key(c) for c in header[:1000]} - {""}
-    for what, markers, exact in LINKEDIN_UNREAD:
+    for what, markers, exact in LINKEDIN_UNREAD + (LINKEDIN_UNREAD_IN_EXPORT if in_export else []):
         if markers <= keys and (not exact or keys == markers):
             return what
     return None

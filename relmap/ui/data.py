@@ -46,7 +46,7 @@ def page() -> None:
             start_import("data", [(f.name, f.getvalue()) for f in files], owner, as_of)
         mapping_step("data", import_uploads, owner, as_of)
         if st.session_state.get("data-results"):
-            show_results(st.session_state["data-results"])
+            show_results(st.session_state["data-results"], st.session_state.get("data-skipped"))
 
     referral_form(store)
 

@@ -10,14 +10,16 @@ import streamlit as st
 
 from relmap import config
 from relmap.importer import import_bytes
-from relmap.model import FileResult, Problem
+from relmap.model import FileResult, Problem, SkippedFile
 from relmap.ui.common import get_store
 from relmap.ui.mapping import mapping_step, split_uploads
 
 
 def import_uploads(files: list[tuple[str, bytes]], owner: str | None, as_of: date | None,
-                   mapping: dict[str, str] | None = None, kind: str | None = None) -> list[FileResult]:
-    """Import ``(name, bytes)`` uploads; never raises (a failure becomes a rejected result)."""
+                   mapping: dict[str, str] | None = None, kind: str | None = None,
+                   skipped: list[SkippedFile] | None = None) -> list[FileResult]:
+    """Import ``(name, bytes)`` uploads; never raises (a failure becomes a rejected result).
+    Archive members neither imported nor rejected go to ``skipped``."""
     store = get_store()
     results: list[FileResult] = []
     if not files:
@@ -29,7 +31,7 @@ def import_uploads(files: list[tuple[str, bytes]], owner: str | None, as_of: dat
             progress.progress(i / len(files), text=f"File {i + 1} of {len(files)}: reading and storing…")
             try:
                 found = import_bytes(store, name, data, owner=owner or None, as_of=as_of, mapping=mapping,
-                                     kind=kind)
+                                     kind=kind, skipped=skipped)
             except Exception as exc:  # a page never shows a traceback
                 found = [FileResult(path=name, kind="unknown", status="rejected", problems=[
                     Problem(0, f"{name}: could not be imported ({exc.__class__.__name__}); nothing from it was "
@@ -62,8 +64,8 @@ def summary_frames(results: list[FileResult]) -> tuple[pd.DataFrame, pd.DataFram
     return summary, problems
 
 
-def show_results(results: list[FileResult]) -> None:
-    """The import summary and problems as tables."""
+def show_results(results: list[FileResult], skipped: list[SkippedFile] | None = None) -> None:
+    """The import summary and problems as tables; then the archive members skipped, and why."""
     summary, problems = summary_frames(results)
     imported = sum(r.status == "imported" for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
@@ -76,12 +78,21 @@ def show_results(results: list[FileResult]) -> None:
         if rejected:
             st.error("Rejected files stored nothing; fix what the problem says and upload them again.")
         st.dataframe(problems, hide_index=True, width="stretch", key="upload-problems")
+    if skipped:
+        others = sum(s.kind == "linkedin_other" for s in skipped)
+        label = f"Skipped in the archive: {len(skipped)} file(s)" + (
+            f", {others} of them LinkedIn export files relmap has no use for" if others else "")
+        with st.expander(label, expanded=others < len(skipped)):
+            st.dataframe(pd.DataFrame([s.as_dict() for s in skipped], columns=["path", "kind", "reason"]),
+                         hide_index=True, width="stretch", key="upload-skipped")
 
 
 def start_import(prefix: str, files: list[tuple[str, bytes]], owner: str | None, as_of: date | None) -> None:
     """Import the files relmap reads as they are; the others wait for a column mapping."""
     direct, pending = split_uploads(files)
-    st.session_state[f"{prefix}-results"] = import_uploads(direct, owner, as_of)
+    skipped: list[SkippedFile] = []
+    st.session_state[f"{prefix}-results"] = import_uploads(direct, owner, as_of, skipped=skipped)
+    st.session_state[f"{prefix}-skipped"] = skipped
     st.session_state[f"{prefix}-pending"] = pending
     if pending:
         st.info(f"{len(pending)} file(s) need their columns mapped before import: see below.")
@@ -104,4 +115,4 @@ def page() -> None:
     mapping_step("upload", import_uploads, owner, as_of)
     results = st.session_state.get("upload-results")
     if results:
-        show_results(results)
+        show_results(results, st.session_state.get("upload-skipped"))
