@@ -158,6 +158,27 @@ def test_freshsales_deals_won_stage_and_sales_owner():
         ("Tindfake pilot", "Tindfake Works", 5000.0, date(2025, 1, 31), False, "Priya Fakesh")]
 
 
+def test_pipedrive_deals_exported_in_german(capsys, tmp_path):
+    # Pipedrive names its columns in the user's language: "Deal - Titel", "Deal - Wert", "Deal - Besitzer".
+    entry = _import(capsys, tmp_path, SHAPES / "pipedrive_deals_de.csv")
+    assert (entry["kind"], entry["layout"], entry["status"], entry["rows_read"], entry["records_imported"]) == \
+        ("crm_opportunities", "pipedrive", "imported", 3, 3)
+    # The contact persons are read; with no CRM contacts imported yet, the summary says so.
+    assert [(p["line"], p["message"]) for p in entry["problems"]] == [
+        (line, "a contact in the contact roles matches nobody relmap knows; import the CRM contacts first to link it")
+        for line in (2, 3)]
+    parsed = _parse("pipedrive_deals_de.csv")
+    assert _records(parsed, "external_id", "name", "account_name", "stage", "amount", "close_date", "is_won",
+                    "is_closed", "owner") == [
+        ("101", "Fjordfake Flottenvertrag", "Fjordfake AS", "Verhandlung", 12500.0, date(2024, 9, 30), True, True,
+         "Nia Vertrieb"),
+        ("102", "Pellfake Pilot", "Pellfake GmbH", "Angebot gemacht", 4000.0, date(2025, 1, 31), False, False,
+         "Tom Verkauf"),
+        ("103", "Altfake Erweiterung", "Altfake KG", "Qualifiziert", 8000.0, date(2024, 6, 30), False, True,
+         "Tom Verkauf")]  # "Gewichteter Wert" (weighted value) is not the amount
+    assert [r["contact"] for roles in parsed.frame.contact_roles for r in roles] == ["Oskar Brennfake", "Greta Lindfake"]
+
+
 def test_salesforce_lightning_formatted_report_with_filtered_by_block(tmp_path, capsys):
     import openpyxl
 
@@ -251,3 +272,51 @@ def test_outlook_address_book_title_is_the_honorific_and_job_title_the_title():
         (2, "Ingrid", "Larsfake", "ingrid@nordfake.example", "Chief Medical Officer", "Nordfake Health AS"),
         (5, "John", "Cruickfake", None, None, None),
         (6, None, None, "mail@fakemail.example", None, None)]
+
+
+# --- Pipedrive in French and Portuguese ----------------------------------------------------------------
+
+_UNLINKED_ROLE = "a contact in the contact roles matches nobody relmap knows; import the CRM contacts first to link it"
+
+
+@pytest.mark.parametrize(("name", "kind", "rows", "unlinked"), [
+    ("pipedrive_deals_fr.csv", "crm_opportunities", 3, [2, 3]),
+    ("pipedrive_deals_pt.csv", "crm_opportunities", 2, [2, 3]),
+    ("pipedrive_people_fr.csv", "crm_contacts", 1, []),
+    ("pipedrive_people_pt.csv", "crm_contacts", 2, []),
+])
+def test_pipedrive_exports_in_french_and_portuguese_through_the_cli(capsys, tmp_path, name, kind, rows, unlinked):
+    # Pipedrive names record types and fields in the user's language: "Affaire - Titre", "Negócio - Valor",
+    # "Personne - Nom", "Pessoa - Nome", "Organização - Nome".
+    entry = _import(capsys, tmp_path, SHAPES / name)
+    assert (entry["kind"], entry["layout"], entry["status"], entry["rows_read"], entry["records_imported"]) == \
+        (kind, "pipedrive", "imported", rows, rows)
+    assert [(p["line"], p["message"]) for p in entry["problems"]] == [(line, _UNLINKED_ROLE) for line in unlinked]
+
+
+def test_pipedrive_deals_in_french_and_portuguese_values():
+    french = _parse("pipedrive_deals_fr.csv")
+    # ';' file: decimal commas and day-first dates; "Gagnée"/"Perdue" say won and lost.
+    assert _records(french, "external_id", "name", "account_name", "stage", "amount", "close_date", "is_won",
+                    "is_closed", "owner") == [
+        ("201", "Pains pour la cantine", "Boulangeries Fauxnom", "Proposition", 12500.5, date(2026, 11, 5), False,
+         False, "Léa Vendeuse"),
+        ("202", "Fours professionnels", "Nouvelle Boulangerie Fictive", "Négociation", 8000.0, date(2026, 10, 2), True,
+         True, "Léa Vendeuse"),
+        ("203", "Livraison hebdo", "Atelier Imaginaire", "Qualifiée", 1200.0, date(2026, 9, 20), False, True,
+         "Léa Vendeuse")]
+    assert [r["contact"] for roles in french.frame.contact_roles for r in roles] == ["Claire Fauxnom", "Marc Fictif"]
+    portuguese = _parse("pipedrive_deals_pt.csv")
+    assert _records(portuguese, "name", "account_name", "amount", "close_date", "is_won", "owner") == [
+        ("Frota de entregas", "Transportes Fictícios Ltda", 45000.0, date(2025, 3, 31), False, "Rafael Vendas"),
+        ("Licença anual", "Padaria Inventada ME", 12000.0, date(2024, 12, 15), True, "Rafael Vendas")]
+
+
+def test_pipedrive_people_in_french_and_portuguese_whole_names():
+    # "Personne - Nom" / "Pessoa - Nome" hold the whole name (alone, "Nom" would be the last name).
+    assert _records(_parse("pipedrive_people_fr.csv"), "first_name", "last_name", "email", "title", "account_name",
+                    "owner") == [("Claire", "Fauxnom", "claire@boulfaux.example", "Acheteuse", "Boulangeries Fauxnom",
+                                  "Léa Vendeuse")]
+    assert _records(_parse("pipedrive_people_pt.csv"), "first_name", "last_name", "email", "title", "account_name") == [
+        ("Ana", "Falsete", "ana@transfict.example", "Diretora de Operações", "Transportes Fictícios Ltda"),
+        ("Bruno", "Fingido", None, "Sócio", "Padaria Inventada ME")]

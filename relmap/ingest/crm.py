@@ -48,7 +48,8 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                    "accounttyp", "lebenszyklusphase", "typedecompte", "tipodecuenta", "accountstage"],
         "owner": ["accountowner", "companyowner", "owner", "ownername", "ownerid", "accountmanager", "ownedby",
                   "organizationowner", "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "accountinhaber",
-                  "proprietaireducompte", "propietariodelacuenta", "accounteigenaar", "unternehmensinhaber"],
+                  "proprietaireducompte", "propietariodelacuenta", "accounteigenaar", "unternehmensinhaber", "besitzer",
+                  "proprietaire", "proprietario"],
         "arr": ["arr", "annualrecurringrevenue", "contractvalue", "acv", "annualcontractvalue"],
         "renewal_date": ["renewaldate", "nextrenewaldate", "contractenddate", "contractrenewaldate", "renewal"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
@@ -64,50 +65,55 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                   "primaryemailaddress", "emailaddresses", "emails", "email1value", "email2value",
                   "emailadresse", "adresseemail", "correoelectronico", "courriel", "emailadres"],
         "title": ["title", "jobtitle", "position", "titel", "poste", "cargo", "functie", "fonction",
-                  "berufsbezeichnung", "jobtitel", "positiontitel", "organizationtitle", "organization1title"],
+                  "berufsbezeichnung", "jobtitel", "positiontitel", "organizationtitle", "organization1title",
+                  "intituleduposte"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
                          "organisation", "organizationname", "parentcustomer", "leadname", "associatedcompanyname",
                          "nomducompte", "nombredelacuenta", "firmenname", "unternehmensname", "firma", "unternehmen",
                          "societe", "entreprise", "empresa", "bedrijf", "bedrijfsnaam", "companyaccount",
                          "companynameforemails", "accounts", "organizations", "companies", "primarycompany",
-                         "primaryassociatedcompany", "organization1name"],
+                         "primaryassociatedcompany", "organization1name", "organizacao"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
                                 "hubspotcompanyid", "parentcustomerid", "primaryassociatedcompanyid",
                                 "accountnameid", "apolloaccountid"],
         "role": ["contactrole", "role", "buyingrole", "opportunityrole", "persona"],
         "owner": ["contactowner", "owner", "ownername", "ownerid", "leadowner", "ownedby", "personowner",
                   "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "kontaktinhaber", "proprietaireducontact",
-                  "propietariodelcontacto", "contacteigenaar"],
+                  "propietariodelcontacto", "contacteigenaar", "besitzer", "proprietaire", "proprietario"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
                           "lastengagementdate", "lastinteraction", "dateoflastactivity", "lastcontactedtime", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
     "crm_opportunities": {
         "external_id": ["id", "opportunityid", "recordid", "dealid", "itemid"],
-        "name": ["opportunityname", "dealname", "name", "opportunity", "deal", "title", "topic", "nomdelopportunite",
+        "name": ["opportunityname", "dealname", "name", "opportunity", "deal", "title", "topic", "titel", "titre", "titulo",
+                 "nomdelopportunite",
                  "nombredelaoportunidad", "opportunitynaam", "nomedaoportunidade"],
         "account_name": ["accountname", "associatedcompany", "companyname", "company", "account", "organization",
                          "organisation", "potentialcustomer", "customer", "leadname", "associatedcompanyname",
                          "nomducompte", "nombredelacuenta", "accountnaam", "nomedaconta", "firma", "unternehmen",
                          "companyaccount", "accounts", "organizations", "companies", "primarycompany",
-                         "primaryassociatedcompany"],
+                         "primaryassociatedcompany", "organizacao"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
                                 "primaryassociatedcompanyid", "accountnameid"],
         "stage": ["stage", "stagename", "dealstage", "opportunitystage", "salesstage", "pipelinephase", "statuslabel",
                   "phase", "etape", "etapa", "fase", "verkaufsphase"],
-        "status": ["status", "dealstatus", "opportunitystatus", "statustype"],
+        "status": ["status", "dealstatus", "opportunitystatus", "statustype", "statut"],
         "amount": ["amount", "dealamount", "opportunityamount", "amountconverted", "value", "dealvalue", "arr",
                    "annualrecurringrevenue", "estrevenue", "estimatedrevenue", "actualrevenue", "betrag", "montant",
-                   "importe", "bedrag", "valor"],
+                   "importe", "bedrag", "valor", "wert", "valeur"],
         "close_date": ["closedate", "expectedclosedate", "closingdate", "close", "estclosedate", "estimatedclosedate",
                        "actualclosedate", "datewon", "wontime", "schlusstermin", "abschlussdatum", "datedecloture",
-                       "datedefermeture", "fechadecierre", "sluitingsdatum", "datadefechamento"],
+                       "datedefermeture", "fechadecierre", "sluitingsdatum", "datadefechamento",
+                       "erwartetesabschlussdatum", "dealabgeschlossenam", "datumdesgewonnenendeals",
+                       "datedeclotureprevue", "datadefechamentoesperada"],
         "is_closed": ["isclosed", "closed"],
         "is_won": ["iswon", "won"],
         "contact_roles": ["contactroles", "contacts", "associatedcontacts", "associatedcontact", "primarycontact",
-                          "contact", "contactrole", "contactperson", "contactname"],
+                          "contact", "contactrole", "contactperson", "contactname", "kontaktperson",
+                          "personneacontacter", "pessoadecontato"],
         "owner": ["opportunityowner", "dealowner", "owner", "ownername", "ownerid", "ownedby", "username",
                   "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "opportunityinhaber", "proprietairedelopportunite",
-                  "propietariodelaoportunidad", "opportunityeigenaar"],
+                  "propietariodelaoportunidad", "opportunityeigenaar", "besitzer", "proprietaire", "proprietario"],
     },
 }
 
@@ -123,7 +129,9 @@ _LOCALISED_HEADERS = {
     "phase", "etape", "etapa", "fase", "betrag", "montant", "importe", "bedrag", "schlusstermin", "abschlussdatum",
     "datedecloture", "datedefermeture", "fechadecierre", "sluitingsdatum", "datadefechamento", "opportunityinhaber",
     "proprietairedelopportunite", "propietariodelaoportunidad", "derniereactivite", "letzteaktivitat",
-    "ultimaactividad",
+    "ultimaactividad", "wert", "besitzer", "kontaktperson", "erwartetesabschlussdatum", "dealabgeschlossenam",
+    "titre", "valeur", "statut", "proprietaire", "datedeclotureprevue", "personneacontacter", "intituleduposte",
+    "titulo", "proprietario", "datadefechamentoesperada", "pessoadecontato", "organizacao",
 }
 
 #: Fields a file of each kind cannot do without (any one of each inner tuple).
@@ -174,12 +182,20 @@ _ENTITIES = {
     "lead": "crm_contacts",
     "organization": "crm_accounts", "organisation": "crm_accounts", "company": "crm_accounts",
     "companies": "crm_accounts", "account": "crm_accounts", "accounts": "crm_accounts",
+    # Pipedrive names its record types in the user's language: French, Portuguese.
+    "affaire": "crm_opportunities", "negocio": "crm_opportunities", "personne": "crm_contacts",
+    "pessoa": "crm_contacts", "organizacao": "crm_accounts",
 }
 # A field of another record type that still says something about this one.
 _FOREIGN = {
     ("crm_accounts", "name"): "accountname", ("crm_accounts", "id"): "accountid",
     ("crm_accounts", "recordid"): "accountid", ("crm_contacts", "name"): "contactperson",
+    ("crm_accounts", "nom"): "accountname", ("crm_accounts", "nome"): "accountname",
+    ("crm_contacts", "nom"): "contactperson", ("crm_contacts", "nome"): "contactperson",
 }
+# A record's own "Name" in another language: Pipedrive's "Personne - Nom", "Pessoa - Nome" is the
+# whole name (alone, "Nom" is a last name and "Nome" a first name).
+_OWN_NAME = {"nom": "name", "nome": "name"}
 _LABEL_PARTS = {"label", "type"}
 _DO_NOT_MODIFY = re.compile(r"^\(do not modify\)\s*(.*)$", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")  # "Account Name (Account)", "Associated Company IDs (Primary)"
@@ -496,7 +512,7 @@ def header_keys(kind: str | None, cell: object) -> list[str]:
                 continue
             field_key = norm_header(" ".join(field_parts))
             if kind is None or entity == kind:
-                keys += [field_key, norm_header(field_parts[0])]
+                keys += [_OWN_NAME.get(field_key, field_key), norm_header(field_parts[0])]
             elif foreign := _FOREIGN.get((entity, field_key)):
                 keys.append(foreign)
             break
@@ -1144,7 +1160,8 @@ def parse(path: str, table: Table, content_hash: str, kind: str, mapping: dict[s
                                 None) for f, idx in contact_cols.items()}) for line, row in kept_rows] \
         if contact_cols else []
     date_fields = {"renewal_date", "last_activity", "close_date"} & (set(by_field) | set(group_values))
-    localised = bool({norm_header(h) for h in table.header} & _LOCALISED_HEADERS)
+    # Pipedrive's "Affaire - Date de clôture prévue": the field part says the language too.
+    localised = bool({k for h in table.header for k in header_keys(kind, h)} & _LOCALISED_HEADERS)
     parsed_dates = {f: parse_dates([r.get(f) for _, r in kept], dayfirst=True if decimal_comma or localised else None)
                     for f in date_fields}
     records = []
@@ -1254,7 +1271,7 @@ def _opportunity_status(text: object) -> tuple[bool | None, bool | None]:
     key = identity.fold(identity.clean_text(text) or "")
     if not key:
         return None, None
-    if re.search(r"\b(won|gewonnen|gagnee?|ganad[ao]|gewonnen|vint[ao]|ganha)\b", key):
+    if re.search(r"\b(won|gewonnen|gagnee?|ganad[ao]|vint[ao]|ganh[ao])\b", key):
         return True, True
     if re.search(r"\b(lost|verloren|perdue?|perdid[ao]|pers[ao]|abandoned|cancell?ed|closed|dead|disqualified|"
                  r"abgeschlossen|fermee?|cerrad[ao]|chius[ao])\b", key):
@@ -1363,7 +1380,8 @@ def guess_vendor(header: list[str]) -> str:
         return "apollo"
     if any(t.startswith("(do not modify)") for t in text):
         return "dynamics"
-    if any(re.match(r"^(deal|person|organization|organisation) [-\u2013] ", t) for t in text) or "contactperson" in normed:
+    if any(re.match(r"^(deal|person|organization|organisation|affaire|personne|negocio|pessoa|organizacao) [-\u2013] ",
+                    identity.fold(t)) for t in text) or "contactperson" in normed:
         return "pipedrive"
     if {"displayname", "statuslabel", "leadname"} & set(normed) or any(t.startswith("primary_contact_") for t in text):
         return "close"
