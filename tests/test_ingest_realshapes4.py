@@ -284,8 +284,10 @@ _UNLINKED_ROLE = "a contact in the contact roles matches nobody relmap knows; im
     ("pipedrive_deals_pt.csv", "crm_opportunities", 2, [2, 3]),
     ("pipedrive_people_fr.csv", "crm_contacts", 1, []),
     ("pipedrive_people_pt.csv", "crm_contacts", 2, []),
+    ("pipedrive_deals_es.csv", "crm_opportunities", 3, [2, 3]),
+    ("pipedrive_people_es.csv", "crm_contacts", 1, []),
 ])
-def test_pipedrive_exports_in_french_and_portuguese_through_the_cli(capsys, tmp_path, name, kind, rows, unlinked):
+def test_pipedrive_exports_in_french_portuguese_and_spanish_through_the_cli(capsys, tmp_path, name, kind, rows, unlinked):
     # Pipedrive names record types and fields in the user's language: "Affaire - Titre", "Negócio - Valor",
     # "Personne - Nom", "Pessoa - Nome", "Organização - Nome".
     entry = _import(capsys, tmp_path, SHAPES / name)
@@ -320,3 +322,15 @@ def test_pipedrive_people_in_french_and_portuguese_whole_names():
     assert _records(_parse("pipedrive_people_pt.csv"), "first_name", "last_name", "email", "title", "account_name") == [
         ("Ana", "Falsete", "ana@transfict.example", "Diretora de Operações", "Transportes Fictícios Ltda"),
         ("Bruno", "Fingido", None, "Sócio", "Padaria Inventada ME")]
+
+
+def test_pipedrive_exports_in_spanish():
+    # "Trato - Título", "Trato - Valor", "Organización - Nombre"; "Persona - Nombre" beside "Persona - Apellidos"
+    # is the first name; "Ganado"/"Perdido" say won and lost.
+    assert _records(_parse("pipedrive_deals_es.csv"), "name", "account_name", "amount", "close_date", "is_won",
+                    "is_closed", "owner") == [
+        ("Flota de reparto", "Transportes Ficticios SL", 15000.0, date(2025, 3, 31), False, False, "Pablo Ventas"),
+        ("Licencia anual", "Panadería Inventada SA", 9500.0, date(2024, 12, 15), True, True, "Pablo Ventas"),
+        ("Piloto", "Taller Imaginario", 2000.0, date(2024, 10, 1), False, True, "Pablo Ventas")]
+    assert _records(_parse("pipedrive_people_es.csv"), "first_name", "last_name", "email", "account_name", "owner") == [
+        ("Lucía", "Falsa", "lucia@transficticios.example", "Transportes Ficticios SL", "Pablo Ventas")]

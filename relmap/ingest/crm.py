@@ -49,7 +49,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "owner": ["accountowner", "companyowner", "owner", "ownername", "ownerid", "accountmanager", "ownedby",
                   "organizationowner", "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "accountinhaber",
                   "proprietaireducompte", "propietariodelacuenta", "accounteigenaar", "unternehmensinhaber", "besitzer",
-                  "proprietaire", "proprietario"],
+                  "proprietaire", "proprietario", "propietario"],
         "arr": ["arr", "annualrecurringrevenue", "contractvalue", "acv", "annualcontractvalue"],
         "renewal_date": ["renewaldate", "nextrenewaldate", "contractenddate", "contractrenewaldate", "renewal"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
@@ -72,14 +72,15 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                          "nomducompte", "nombredelacuenta", "firmenname", "unternehmensname", "firma", "unternehmen",
                          "societe", "entreprise", "empresa", "bedrijf", "bedrijfsnaam", "companyaccount",
                          "companynameforemails", "accounts", "organizations", "companies", "primarycompany",
-                         "primaryassociatedcompany", "organization1name", "organizacao"],
+                         "primaryassociatedcompany", "organization1name", "organizacao", "organizacion"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
                                 "hubspotcompanyid", "parentcustomerid", "primaryassociatedcompanyid",
                                 "accountnameid", "apolloaccountid"],
         "role": ["contactrole", "role", "buyingrole", "opportunityrole", "persona"],
         "owner": ["contactowner", "owner", "ownername", "ownerid", "leadowner", "ownedby", "personowner",
                   "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "kontaktinhaber", "proprietaireducontact",
-                  "propietariodelcontacto", "contacteigenaar", "besitzer", "proprietaire", "proprietario"],
+                  "propietariodelcontacto", "contacteigenaar", "besitzer", "proprietaire", "proprietario",
+                  "propietario"],
         "last_activity": ["lastactivity", "lastactivitydate", "lastactivitytime", "lastcontacted",
                           "lastengagementdate", "lastinteraction", "dateoflastactivity", "lastcontactedtime", "derniereactivite", "letzteaktivitat", "ultimaactividad"],
     },
@@ -92,12 +93,12 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                          "organisation", "potentialcustomer", "customer", "leadname", "associatedcompanyname",
                          "nomducompte", "nombredelacuenta", "accountnaam", "nomedaconta", "firma", "unternehmen",
                          "companyaccount", "accounts", "organizations", "companies", "primarycompany",
-                         "primaryassociatedcompany", "organizacao"],
+                         "primaryassociatedcompany", "organizacao", "organizacion"],
         "account_external_id": ["accountid", "associatedcompanyid", "associatedcompanyids", "companyid",
                                 "primaryassociatedcompanyid", "accountnameid"],
         "stage": ["stage", "stagename", "dealstage", "opportunitystage", "salesstage", "pipelinephase", "statuslabel",
                   "phase", "etape", "etapa", "fase", "verkaufsphase"],
-        "status": ["status", "dealstatus", "opportunitystatus", "statustype", "statut"],
+        "status": ["status", "dealstatus", "opportunitystatus", "statustype", "statut", "estado"],
         "amount": ["amount", "dealamount", "opportunityamount", "amountconverted", "value", "dealvalue", "arr",
                    "annualrecurringrevenue", "estrevenue", "estimatedrevenue", "actualrevenue", "betrag", "montant",
                    "importe", "bedrag", "valor", "wert", "valeur"],
@@ -105,15 +106,17 @@ ALIASES: dict[str, dict[str, list[str]]] = {
                        "actualclosedate", "datewon", "wontime", "schlusstermin", "abschlussdatum", "datedecloture",
                        "datedefermeture", "fechadecierre", "sluitingsdatum", "datadefechamento",
                        "erwartetesabschlussdatum", "dealabgeschlossenam", "datumdesgewonnenendeals",
-                       "datedeclotureprevue", "datadefechamentoesperada"],
+                       "datedeclotureprevue", "datadefechamentoesperada", "fechadecierreesperada",
+                       "fechaprevistadecierre"],
         "is_closed": ["isclosed", "closed"],
         "is_won": ["iswon", "won"],
         "contact_roles": ["contactroles", "contacts", "associatedcontacts", "associatedcontact", "primarycontact",
                           "contact", "contactrole", "contactperson", "contactname", "kontaktperson",
-                          "personneacontacter", "pessoadecontato"],
+                          "personneacontacter", "pessoadecontato", "personadecontacto"],
         "owner": ["opportunityowner", "dealowner", "owner", "ownername", "ownerid", "ownedby", "username",
                   "assignedto", "salesrep", "salesperson", "salesowner", "owners", "assignedusername", "assigneduser", "recordowner", "opportunityinhaber", "proprietairedelopportunite",
-                  "propietariodelaoportunidad", "opportunityeigenaar", "besitzer", "proprietaire", "proprietario"],
+                  "propietariodelaoportunidad", "opportunityeigenaar", "besitzer", "proprietaire", "proprietario",
+                  "propietario"],
     },
 }
 
@@ -131,7 +134,8 @@ _LOCALISED_HEADERS = {
     "proprietairedelopportunite", "propietariodelaoportunidad", "derniereactivite", "letzteaktivitat",
     "ultimaactividad", "wert", "besitzer", "kontaktperson", "erwartetesabschlussdatum", "dealabgeschlossenam",
     "titre", "valeur", "statut", "proprietaire", "datedeclotureprevue", "personneacontacter", "intituleduposte",
-    "titulo", "proprietario", "datadefechamentoesperada", "pessoadecontato", "organizacao",
+    "titulo", "proprietario", "datadefechamentoesperada", "pessoadecontato", "organizacao", "propietario",
+    "personadecontacto", "organizacion",
 }
 
 #: Fields a file of each kind cannot do without (any one of each inner tuple).
@@ -182,9 +186,10 @@ _ENTITIES = {
     "lead": "crm_contacts",
     "organization": "crm_accounts", "organisation": "crm_accounts", "company": "crm_accounts",
     "companies": "crm_accounts", "account": "crm_accounts", "accounts": "crm_accounts",
-    # Pipedrive names its record types in the user's language: French, Portuguese.
+    # Pipedrive names its record types in the user's language: French, Portuguese, Spanish.
     "affaire": "crm_opportunities", "negocio": "crm_opportunities", "personne": "crm_contacts",
-    "pessoa": "crm_contacts", "organizacao": "crm_accounts",
+    "pessoa": "crm_contacts", "organizacao": "crm_accounts", "trato": "crm_opportunities",
+    "persona": "crm_contacts", "organizacion": "crm_accounts",
 }
 # A field of another record type that still says something about this one.
 _FOREIGN = {
@@ -192,6 +197,7 @@ _FOREIGN = {
     ("crm_accounts", "recordid"): "accountid", ("crm_contacts", "name"): "contactperson",
     ("crm_accounts", "nom"): "accountname", ("crm_accounts", "nome"): "accountname",
     ("crm_contacts", "nom"): "contactperson", ("crm_contacts", "nome"): "contactperson",
+    ("crm_accounts", "nombre"): "accountname", ("crm_contacts", "nombre"): "contactperson",
 }
 # A record's own "Name" in another language: Pipedrive's "Personne - Nom", "Pessoa - Nome" is the
 # whole name (alone, "Nom" is a last name and "Nome" a first name).
@@ -1380,7 +1386,8 @@ def guess_vendor(header: list[str]) -> str:
         return "apollo"
     if any(t.startswith("(do not modify)") for t in text):
         return "dynamics"
-    if any(re.match(r"^(deal|person|organization|organisation|affaire|personne|negocio|pessoa|organizacao) [-\u2013] ",
+    if any(re.match(r"^(deal|person|organization|organisation|affaire|personne|negocio|pessoa|organizacao|trato|"
+                    r"persona|organizacion) [-\u2013] ",
                     identity.fold(t)) for t in text) or "contactperson" in normed:
         return "pipedrive"
     if {"displayname", "statuslabel", "leadname"} & set(normed) or any(t.startswith("primary_contact_") for t in text):
