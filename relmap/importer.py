@@ -299,7 +299,8 @@ def _texts(series: pd.Series) -> list[str]:
             for v in series.to_numpy(dtype=object)]
 
 
-def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool = False) -> pd.Series:
+def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool = False,
+                   known: pd.Series | None = None) -> pd.Series:
     """Person ids for rows with ``first_name, last_name, profile_url, email, company_id``.
 
     Matching order: normalised profile URL, then email, then (in a rep's Connections export)
@@ -310,7 +311,8 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
     people; rows within the file that share a key become one person. Vectorised: no per-row
     store calls.
     ``urls_normalised``: the profile URLs are already ``identity.normalise_profile_url`` output
-    (a parsed file's), so they are not normalised again.
+    (a parsed file's), so they are not normalised again. ``known``: person ids the caller already
+    knows for some rows (a CRM contact's record id), used after the profile URL.
     """
     f = pd.DataFrame(index=frame.index)
     f["url"] = (frame["profile_url"].astype(object).where(frame["profile_url"].notna(), None) if urls_normalised
@@ -325,6 +327,8 @@ def resolve_people(ctx: WriteContext, frame: pd.DataFrame, urls_normalised: bool
 
     by_url = ctx.store.people_by_url(ctx.conn, f["url"].dropna().unique().tolist())
     person = _lookup(f["url"], by_url)
+    if known is not None:
+        person = person.where(person.notna(), pd.to_numeric(known, errors="coerce"))
     need = person.isna() & f["email"].notna()
     if need.any():
         by_email = ctx.store.people_by_email(ctx.conn, f.loc[need, "email"].unique().tolist())
@@ -877,7 +881,7 @@ def _write_contacts(ctx: WriteContext, frame: pd.DataFrame) -> int:
         "last_name": frame["last_name"], "email": frame["email"], "profile_url": None,
         "company_id": account_company.where(account_company.notna(), email_company),
     }, index=frame.index)
-    frame["person_id"] = resolve_people(ctx, people)
+    frame["person_id"] = resolve_people(ctx, people, known=_people_by_record_id(ctx, frame, people))
     frame = frame[frame["person_id"].notna()]
     frame["person_id"] = frame["person_id"].astype(int)
     works_at = email_company.where(email_company.notna(), account_company)[frame.index]
@@ -894,6 +898,28 @@ def _write_contacts(ctx: WriteContext, frame: pd.DataFrame) -> int:
         "role": frame["role"], "owner": frame["owner"], "last_activity": frame["last_activity"],
     })
     return ctx.store.insert_rows(ctx.conn, "crm_contacts", _records(rows))
+
+
+def _people_by_record_id(ctx: WriteContext, frame: pd.DataFrame, people: pd.DataFrame) -> pd.Series:
+    """Person ids of contacts this CRM exported before under the same record id and name: the
+    same contact, whatever their account and email say now (a HubSpot contact moved from Umbra to
+    Kestrel keeps its Record ID). NaN elsewhere; an id several people had decides nothing."""
+    out = pd.Series(float("nan"), index=frame.index)
+    ids = frame["external_id"].where(frame["external_id"].notna(), None).dropna()
+    if ids.empty or ctx.lineage is None:
+        return out
+    seen = ctx.store.crm_contact_people(ctx.conn, ids.unique().tolist())
+    if seen.empty:
+        return out
+    mine = [identity.source_lineage(k, lay) == ctx.lineage for k, lay in zip(seen["kind"], seen["layout"])]
+    seen = seen[mine].drop_duplicates(["external_id", "person_id"])
+    seen = seen[~seen["external_id"].duplicated(keep=False)].set_index("external_id")
+    keys = pd.Series([identity.name_key(a, b) for a, b in zip(people["first_name"], people["last_name"])],
+                     index=people.index)
+    for idx, ext in ids.items():
+        if ext in seen.index and seen.at[ext, "name_key"] == keys[idx]:
+            out[idx] = seen.at[ext, "person_id"]
+    return out
 
 
 def _find_contact(ctx: WriteContext, text: str, company_id: object) -> int | None:

@@ -607,6 +607,20 @@ class Store:
 
     # --- CRM lookups, identity reviews, merge and split -----------------------------------
 
+    def crm_contact_people(self, conn: Connection, external_ids: Iterable[str]) -> pd.DataFrame:
+        """People stored as CRM contacts with these external ids: columns external_id, person_id,
+        name_key, kind, layout (of the snapshot that stored them), one row per distinct combination."""
+        columns = ["external_id", "person_id", "name_key", "kind", "layout"]
+        frames = []
+        for chunk in _chunks(list(set(external_ids))):
+            query = (select(crm_contacts.c.external_id, crm_contacts.c.person_id, people.c.name_key,
+                            snapshots.c.kind, snapshots.c.layout)
+                     .select_from(crm_contacts.join(people, people.c.id == crm_contacts.c.person_id)
+                                  .join(snapshots, snapshots.c.id == crm_contacts.c.snapshot_id))
+                     .where(crm_contacts.c.external_id.in_(chunk)).distinct())
+            frames.append(_frame(conn.execute(query), columns))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
     def crm_account_companies(self, conn: Connection, external_ids: Iterable[str]) -> dict[str, int]:
         """Company ids of CRM accounts by their external id (the latest import wins)."""
         found: dict[str, int] = {}

@@ -548,3 +548,38 @@ def test_champion_who_moved_twice_is_followed_to_the_last_company(tmp_path, caps
     # Joe and Vera arrived at Hooli in June and left again: neither is a "possible displacer" there.
     assert hooli["reasons"] == ["1 contact at Hooli (Gil Amar)", "only Ann Lee knows anyone there", "no recorded touch"]
     assert (hooli["threads"], hooli["champions"], hooli["risk_score"]) == (1, ["Gil Amar"], 50)
+
+
+# --- 10. two HubSpot contact exports: the champion's record moved to another company -----------------
+
+
+def test_crm_record_id_follows_a_contact_to_a_new_company(tmp_path, capsys, db):
+    s = Story(tmp_path, db)
+    s.raw("hubspot-companies.csv", "Record ID,Company name,Company Domain Name,Lifecycle Stage\n"
+          "101,Umbra,umbra.io,Customer\n102,Kestrel,kestrel.ai,Opportunity\n", None, "2025-01-10")
+    contacts = "Record ID,First Name,Last Name,Email,Job Title,Associated Company,Buying Role,Last Activity Date\n"
+    s.raw("hubspot-contacts-2025-01.csv", contacts + "201,Nia,Cole,nia@umbra.io,COO,Umbra,Champion,2025-01-05\n",
+          None, "2025-01-10")
+    # Same Record ID, new account and new work email: the same contact, who moved.
+    s.raw("hubspot-contacts-2025-06.csv", contacts + "201,Nia,Cole,nia@kestrel.ai,COO,Kestrel,Champion,2025-06-01\n",
+          None, "2025-06-10")
+    s.raw("ann-connections.csv", PREAMBLE + HEADER_2023 +
+          "Omar,Diaz,https://www.linkedin.com/in/omardiaz,,Initech,Engineer,01 Jan 2024\n", "Ann Lee", "2025-06-10")
+    s.raw("referrals.csv", "Referrer,Referred,Date,Note,Company\nOmar Diaz,Lia Park,2025-05-01,,Kestrel\n",
+          None, "2025-06-11")
+    s.load()
+    report = s.report(capsys)
+    assert moves(report) == [("Nia Cole", "Umbra", "Kestrel", ("2025-01-10", "2025-06-10"))]
+    assert report["job_changes"][0]["evidence"] == ["hubspot-contacts-2025-01.csv", "hubspot-contacts-2025-06.csv"]
+    [champ] = report["moved_champions"]
+    assert (champ["to_company"], champ["landing"], champ["known_by"]) == ("Kestrel", "opportunity", [])
+    assert [(a["account"], a["threads"], a["reasons"][:2]) for a in report["accounts"]] == [
+        ("Umbra", 0, ["no contact at Umbra", "champion Nia Cole left for Kestrel in 2025-06"]),
+        ("Kestrel", 1, ["1 contact at Kestrel (Nia Cole)"])]
+    assert report["counts"]["people"] == 3
+    # No rep knows Nia: the way into Kestrel is Omar's referral.
+    paths = s.cli(capsys, "paths", "--company", "kestrel.ai")["paths"]
+    assert [(p["path"], p["kind"]) for p in paths] == [(["Ann Lee", "Omar Diaz", "Lia Park"], "referral")]
+    events = s.cli(capsys, "timeline", "--company", "Umbra")["events"]
+    assert [(e["date"], e["kind"], e["detail"]) for e in events] == [
+        ("2025-06-10", "departure", "Nia Cole left Umbra for Kestrel (between 2025-01-10 and 2025-06-10)")]
