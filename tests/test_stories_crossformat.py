@@ -456,8 +456,9 @@ def test_economic_buyer_of_a_won_deal_moves_to_another_customer(tmp_path, capsys
 
 def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsys, db):
     s = Story(tmp_path, db)
-    s.raw("accounts.csv", '"Account Name","Type","Website","Account Owner"\n'
-          '"Northwind","Customer","northwind.com","Bob Ray"\n' + SF_FOOTER.format(n=1), None, "2025-01-10")
+    s.raw("Accounts_2025_01_10.csv", "Account ID,Account Name,Account Owner,Account Type,Website,Created Time,"
+          "Last Activity Time\nzcrm_5521000000412001,Northwind,Bob Ray,Customer,https://northwind.com,"
+          "2023-04-02 10:15:00,2024-12-18 16:40:00\n", None, "2025-01-10")  # Zoho CRM
     s.raw("contacts.csv", '"First Name","Last Name","Email","Title","Account Name","Contact Role"\n'
           '"Sue","Park","sue.park@northwind.com","Analyst","Northwind","User"\n' + SF_FOOTER.format(n=1),
           None, "2025-01-10")
@@ -469,7 +470,7 @@ def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsy
         newer += added
         s.raw(f"ann-connections-{as_of}.csv", PREAMBLE + HEADER_2023 + newer +
               "Sue,Park,https://www.linkedin.com/in/suepark,,Northwind,Analyst,01 Apr 2024\n", "Ann Lee", as_of)
-    s.load()
+    assert [e["layout"] for e in s.load()] == ["zoho", "salesforce", "2020-2023", "2023+", "2023+", "2023+"]
     # In July Bob still counts: two people, two reps.
     july = account(s.report(capsys, "2025-07-31"), "Northwind")
     assert (july["threads"], july["single_threaded"], july["reps"], july["contacts"]) == \
@@ -511,3 +512,39 @@ def test_people_first_named_by_email_or_url_take_their_names_later(tmp_path, cap
     pat = s.cli(capsys, "paths", "--person", "Pat Quill")["paths"]
     assert [p["sentence"] for p in pat] == ["Ann Lee knows Pat Quill (CTO at Initech)",
                                             "Ann Lee knows Kim Ng, linked by a referral to Pat Quill at Initech"]
+
+
+# --- 9. a champion who moved twice: the opportunity is where they are now --------------------------
+
+
+def test_champion_who_moved_twice_is_followed_to_the_last_company(tmp_path, capsys, db):
+    s = Story(tmp_path, db)
+    s.raw("hubspot-companies.csv", "Record ID,Company name,Company Domain Name,Lifecycle Stage\n"
+          "101,Northwind,northwind.com,Customer\n102,Hooli,hooli.com,Customer\n", None, "2025-01-10")
+    s.raw("hubspot-contacts.csv", "Record ID,First Name,Last Name,Email,Job Title,Associated Company,Buying Role\n"
+          "201,Joe,Smith,joe@northwind.com,VP Operations,Northwind,Champion\n"
+          "202,Gil,Amar,gil@hooli.com,Head of IT,Hooli,Decision Maker\n", None, "2025-01-10")
+    for as_of, joe, vera in (("2025-01-20", "Northwind", "Initech"), ("2025-06-20", "Hooli", "Hooli"),
+                             ("2025-12-15", "Globex", "Globex")):
+        s.raw(f"ann-connections-{as_of}.csv", PREAMBLE + HEADER_2023 +
+              f"Joe,Smith,https://www.linkedin.com/in/joesmith,,{joe},VP Operations,05 May 2022\n"
+              f"Vera,Vance,https://www.linkedin.com/in/veravance,,{vera},CTO,07 Jul 2019\n"
+              "Gil,Amar,https://www.linkedin.com/in/gilamar,,Hooli,Head of IT,01 Mar 2021\n", "Ann Lee", as_of)
+    s.load()
+    report = s.report(capsys)
+    assert moves(report) == [("Joe Smith", "Northwind", "Hooli", ("2025-01-20", "2025-06-20")),
+                             ("Joe Smith", "Hooli", "Globex", ("2025-06-20", "2025-12-15")),
+                             ("Vera Vance", "Initech", "Hooli", ("2025-01-20", "2025-06-20")),
+                             ("Vera Vance", "Hooli", "Globex", ("2025-06-20", "2025-12-15"))]
+    [champ] = report["moved_champions"]
+    assert (champ["from_company"], champ["to_company"], champ["window"], champ["landing"]) == \
+        ("Northwind", "Globex", ["2025-01-20", "2025-06-20"], "opportunity")
+    assert champ["reasons"][1] == \
+        "Joe Smith left Northwind for Hooli between 2025-01-20 and 2025-06-20 (seen in 2025-06); now at Globex"
+    assert champ["reasons"][3] == "Globex is not a customer: a new opportunity with a known champion inside"
+    assert [p["sentence"] for p in champ["warm_paths"]][:1] == ["Ann Lee knows Joe Smith (VP Operations at Globex)"]
+    northwind, hooli = account(report, "Northwind"), account(report, "Hooli")
+    assert northwind["reasons"][:2] == ["no contact at Northwind", "champion Joe Smith left for Hooli in 2025-06"]
+    # Joe and Vera arrived at Hooli in June and left again: neither is a "possible displacer" there.
+    assert hooli["reasons"] == ["1 contact at Hooli (Gil Amar)", "only Ann Lee knows anyone there", "no recorded touch"]
+    assert (hooli["threads"], hooli["champions"], hooli["risk_score"]) == (1, ["Gil Amar"], 50)

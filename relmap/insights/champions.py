@@ -107,8 +107,9 @@ def champion_sentence(ctx: Context, person_id: int, company_id: int, why: list[s
 
 def moved_champions(ctx: Context) -> pd.DataFrame:
     """Champions who left the company they championed: champion columns + job-change columns,
-    ``landing`` (``expansion`` when the new company is a customer, else ``opportunity``) and ``known_by``
-    (rep ids that know the person)."""
+    ``left_for_id`` (the company they left for), ``to_company_id`` (where they are now: that company,
+    or the one they moved on to since), ``landing`` (``expansion`` when that company is a customer,
+    else ``opportunity``) and ``known_by`` (rep ids that know the person)."""
     if "moved_champions" in ctx.cache:
         return ctx.cache["moved_champions"]
     ch = champions(ctx)
@@ -120,6 +121,14 @@ def moved_champions(ctx: Context) -> pd.DataFrame:
     m = pd.concat([m, carried], ignore_index=True)
     # Only the latest move out of the championed company counts.
     m = m.sort_values("window_end").drop_duplicates(["person_id"], keep="last")
+    # ``left_for_id``: where they went; ``to_company_id``: where they are now, when they moved on again
+    # (Northwind -> Hooli -> Globex: the opportunity is Globex). Back at the championed company: no move.
+    m["left_for_id"] = m["to_company_id"]
+    now = m["person_id"].map(ctx.current["company_id"]).astype("float64")
+    m = m[(now != m["from_company_id"]).to_numpy()]
+    now = now[m.index]
+    on = (now.notna() & (now != m["to_company_id"])).to_numpy()
+    m.loc[on, "to_company_id"] = now[on].astype("int64").to_numpy()
     acc = ctx.accounts
     customers = set(acc.index[acc["status"] == "customer"])
     m["landing"] = ["expansion" if c in customers else "opportunity" for c in m["to_company_id"]]
@@ -141,9 +150,11 @@ def moved_champion_reasons(ctx: Context, row) -> list[str]:
         first = champion_sentence(ctx, row.person_id, row.company_id, row.why)
     else:
         first = f"{ctx.pname(row.person_id)} is a champion ({'; '.join(row.why)}) and came from {frm}"
+    went = ctx.cname(row.left_for_id)
     reasons = [first,
-               f"{ctx.pname(row.person_id)} left {frm} for {to} between {iso(row.window_start)} and "
-               f"{iso(row.window_end)} (seen in {month(row.window_end)})"]
+               f"{ctx.pname(row.person_id)} left {frm} for {went} between {iso(row.window_start)} and "
+               f"{iso(row.window_end)} (seen in {month(row.window_end)})"
+               + (f"; now at {to}" if int(row.left_for_id) != int(row.to_company_id) else "")]
     if status in ("customer", "opportunity"):
         reasons.append(f"risk: {frm} ({status}) lost its champion; re-thread the account")
     else:

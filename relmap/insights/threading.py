@@ -119,10 +119,13 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
     left = mc[mc["from_company_id"].isin(ids) & ((ctx.as_of - mc["window_end"]).dt.days <= w.champion_left_days)]
     left_by: dict = {}
     for c, p_, to, when in zip(left["from_company_id"].tolist(), left["person_id"].tolist(),
-                               left["to_company_id"].tolist(), left["window_end"].tolist()):
+                               left["left_for_id"].tolist(), left["window_end"].tolist()):
         left_by.setdefault(c, []).append((p_, to, when))
     arr = arrivals(ctx, ids)
     senior_new = arr[(arr["seniority"] == "executive") & ((ctx.as_of - arr["window_end"]).dt.days <= w.arrival_days)]
+    # Someone who arrived and has left again is nobody's displacer there.
+    senior_new = senior_new[(senior_new["person_id"].map(ctx.current["company_id"]) == senior_new["to_company_id"])
+                            .to_numpy(dtype=bool, na_value=False)]
     # Our own champion arriving from another account brings us in, not a rival vendor: no displacer.
     ours = pd.MultiIndex.from_arrays([mc["person_id"], mc["to_company_id"]]) if len(mc) else None
     if ours is not None and len(senior_new):
