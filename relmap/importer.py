@@ -449,14 +449,20 @@ def _same_connection(ctx: WriteContext, f: pd.DataFrame, connected_on: pd.Series
     name and day counts, never one whose profile URL differs from the row's, and never when
     two rows of this file share the name and day.
     """
-    rows = pd.DataFrame({"name_key": f["name_key"], "url": f["url"],
-                         "day": [_iso_day(v) for v in connected_on.to_numpy(dtype=object)]}, index=f.index)
-    rows = rows[person.isna() & rows["name_key"].notna() & rows["day"].notna()]
+    # A rep's first export (the common case, and the import benchmark) has nothing to match:
+    # one cheap query instead of a name lookup and a date per row.
+    if not ctx.store.rep_has_connections(ctx.conn, ctx.rep_id):
+        return
+    open_rows = person.isna() & f["name_key"].notna() & connected_on.notna()
+    known = ctx.store.rep_connections_by_name(ctx.conn, ctx.rep_id, f.loc[open_rows, "name_key"].unique().tolist())
+    if known.empty:
+        return
+    open_rows &= f["name_key"].isin(known["name_key"])
+    rows = pd.DataFrame({"name_key": f.loc[open_rows, "name_key"], "url": f.loc[open_rows, "url"],
+                         "day": [_iso_day(v) for v in connected_on[open_rows].to_numpy(dtype=object)]})
+    rows = rows[rows["day"].notna()]
     rows = rows[~rows.duplicated(["name_key", "day"], keep=False)]
     if rows.empty:
-        return
-    known = ctx.store.rep_connections_by_name(ctx.conn, ctx.rep_id, rows["name_key"].unique().tolist())
-    if known.empty:
         return
     known = known.assign(day=[_iso_day(v) for v in known["connected_on"]]).drop_duplicates(
         ["name_key", "day", "person_id"])

@@ -396,6 +396,14 @@ class Store:
             return pd.DataFrame(columns=["person_id", "name_key", "full_name", "profile_url", "company_id"])
         return pd.concat(frames, ignore_index=True)
 
+    def rep_has_connections(self, conn: Connection, rep_id: int) -> bool:
+        """Whether any export of the rep's already holds a LinkedIn connection with a date."""
+        query = (select(relationships.c.id)
+                 .where(relationships.c.rep_id == rep_id, relationships.c.source == "linkedin",
+                        relationships.c.connected_on.is_not(None))
+                 .limit(1))
+        return conn.execute(query).first() is not None
+
     def rep_connections_by_name(self, conn: Connection, rep_id: int, name_keys: Iterable[str]) -> pd.DataFrame:
         """The rep's LinkedIn connections (every export of theirs) to people whose name key is in
         ``name_keys``: columns person_id, name_key, profile_url, connected_on (one row per distinct
