@@ -480,7 +480,11 @@ def test_rep_whose_exports_stopped_no_longer_threads_the_account(tmp_path, capsy
     northwind = account(report, "Northwind")
     assert (northwind["threads"], northwind["single_threaded"], northwind["reps"], northwind["contacts"]) == \
         (1, True, 1, ["Sue Park"])
-    assert northwind["reasons"][:2] == ["1 contact at Northwind (Sue Park)", "only Ann Lee knows anyone there"]
+    assert northwind["reasons"][:3] == [
+        "1 contact at Northwind (Sue Park)", "only Ann Lee knows anyone there",
+        "Bob Ray no longer counts (1 contact here): their last LinkedIn export is from 2025-01-15, "
+        "over 365 days before the team's latest, so they are taken to have left the team"]
+    assert not any("no longer counts" in r for r in july["reasons"])
     assert [p["sentence"] for p in s.cli(capsys, "paths", "--company", "Northwind")["paths"]] == [
         "Ann Lee knows Sue Park (Analyst at Northwind)"]
     assert s.cli(capsys, "paths", "--person", "Joe Smith")["paths"] == []

@@ -107,6 +107,8 @@ class Context:
     obs: pd.DataFrame                # person_id, company_id, title, observed_on, snapshot_id, source
     current: pd.DataFrame            # index person_id: company_id, title, observed_on, seniority
     rels: pd.DataFrame               # rep_id, person_id, connected_on, last_touch, message_count, strength
+    gone_reps: pd.Series             # rep_id -> last LinkedIn export date, for reps who have left
+    gone_rels: pd.DataFrame          # rep_id, person_id: the relationships those reps held (no longer live)
     accounts: pd.DataFrame           # index company_id: name, status, owner, arr, renewal_date, last_activity,
     #                                  next_close, open_opps, won
     contacts: pd.DataFrame           # latest CRM contacts: person_id, company_id, title, role, owner, last_activity
@@ -222,22 +224,30 @@ def _current(obs: pd.DataFrame) -> pd.DataFrame:
     return current
 
 
-def _latest_rep_snapshots(snaps: pd.DataFrame) -> np.ndarray | None:
+def _latest_rep_snapshots(snaps: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray, pd.Series]:
     """Ids of each rep's latest snapshots per kind (all snapshots on the latest date), or None when
-    no snapshot names a rep (frames built without snapshots keep every relationship)."""
+    no snapshot names a rep (frames built without snapshots keep every relationship).
+
+    Returns ``(live, gone, gone_reps)``: the latest snapshots of reps still on the team, those of
+    reps who have left (their LinkedIn exports stopped more than ``rep_gone_days`` before the
+    team's latest LinkedIn export), and ``gone_reps``: rep_id -> their last LinkedIn export date.
+    """
     s = snaps[snaps["rep_id"].notna()]
+    no_one = pd.Series(dtype="datetime64[ns]")
     if s.empty:
-        return None
+        return None, np.array([], dtype="int64"), no_one
     key = s["rep_id"].astype("int64").astype(str) + "|" + s["kind"].astype(str)
     newest = s.groupby(key)["as_of"].transform("max")
     latest = (s["as_of"] == newest).to_numpy(dtype=bool, na_value=False).copy()
     # A rep whose exports stopped long before the team's latest one has left the team.
     linkedin = s[s["kind"].astype(str).str.startswith("linkedin_")]
+    gone_reps = no_one
     if len(linkedin):
         last = pd.to_datetime(linkedin.groupby(linkedin["rep_id"].astype("int64"))["as_of"].max())
-        gone = last.index[last < last.max() - pd.Timedelta(days=SETTINGS.rep_gone_days)]
-        latest &= ~s["rep_id"].astype("int64").isin(gone).to_numpy()
-    return s.loc[latest, "snapshot_id"].astype("int64").to_numpy()
+        gone_reps = last[last < last.max() - pd.Timedelta(days=SETTINGS.rep_gone_days)]
+    gone = s["rep_id"].astype("int64").isin(gone_reps.index).to_numpy()
+    ids = s["snapshot_id"].astype("int64").to_numpy()
+    return ids[latest & ~gone], ids[latest & gone], gone_reps
 
 
 def combine_keys(*columns) -> np.ndarray:
@@ -368,7 +378,9 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
     # Live = in the rep's latest snapshot of that kind: someone dropped from a later Connections
     # export is no longer a relationship (nor a thread, nor a warm path).
     rel = in_snaps(frames.relationships)
-    latest = _latest_rep_snapshots(snaps)
+    latest, gone_snaps, gone_reps = _latest_rep_snapshots(snaps)
+    gone_rels = rel.loc[rel["snapshot_id"].isin(gone_snaps), ["rep_id", "person_id"]].astype("int64") \
+        .drop_duplicates().reset_index(drop=True)
     if len(rel) and latest is not None:
         rel = rel[rel["snapshot_id"].isin(latest)]
     rel = pd.DataFrame({
@@ -450,6 +462,8 @@ def prepare(frames: Frames, as_of: date | pd.Timestamp | None = None) -> Context
         obs=obs.reset_index(drop=True),
         current=current,
         rels=rel,
+        gone_reps=gone_reps,
+        gone_rels=gone_rels,
         accounts=accounts,
         contacts=contacts.reset_index(drop=True),
         snapshot_file=pd.Series(snaps["file_name"].astype(str).to_numpy(), index=snaps["snapshot_id"].astype("int64")),

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from relmap.insights.champions import champions, moved_champions
-from relmap.insights.context import Context, month
+from relmap.insights.context import Context, iso, month
 from relmap.insights.moves import arrivals
-from relmap.insights.weights import RISK, RiskWeights, risk_level
+from relmap.insights.weights import RISK, SETTINGS, RiskWeights, risk_level
 
 _SEN_RANK = {"executive": 0, "manager": 1, "practitioner": 2}
 
@@ -56,6 +56,22 @@ def _lists(series: pd.Series) -> dict:
     out: dict = {}
     for k, v in zip(series.index.tolist(), series.tolist()):
         out.setdefault(k, []).append(v)
+    return out
+
+
+def _left_team(ctx: Context, ids) -> dict:
+    """Account id -> ``[(rep_id, people)]``: reps who have left the team (``Context.gone_reps``)
+    and how many people now at the account they held a relationship with."""
+    gr = ctx.gone_rels
+    if not len(gr):
+        return {}
+    gr = gr.assign(person_id=ctx.to_person(gr["person_id"]))
+    gr = gr.assign(company_id=gr["person_id"].map(ctx.current["company_id"])).dropna(subset=["company_id"])
+    gr = gr[gr["company_id"].isin(ids)].drop_duplicates()
+    counts = gr.groupby(["company_id", "rep_id"]).size()
+    out: dict = {}
+    for (cid, rep), n in counts.items():
+        out.setdefault(int(cid), []).append((int(rep), int(n)))
     return out
 
 
@@ -137,6 +153,7 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
                                        senior_new["title"].tolist()):
         new_by.setdefault(c, []).append((p_, frm, when, title))
 
+    left_team = _left_team(ctx, ids)
     rows = []
     for cid, status, renewal_in, close_in, touched, arr_v in zip(acc.index.tolist(), acc["status"].tolist(),
                                                                  renewal_days, close_days, touch_days,
@@ -167,6 +184,11 @@ def account_risk(ctx: Context, include_prospects: bool = False, weights: RiskWei
         elif n == 1 and n_here > 1:
             add(f"{n_here} reps know {people[0]} "
                 f"({', '.join(sorted(ctx.rname(r) for r in rep_lists[cid]))}) but it is still one person")
+        for rep, count in left_team.get(cid, []):  # why a thread the team had is not counted
+            last = ctx.gone_reps[rep]
+            add(f"{ctx.rname(rep)} no longer counts ({count} contact{'s' if count > 1 else ''} here): "
+                f"their last LinkedIn export is from {iso(last)}, over {SETTINGS.rep_gone_days} days "
+                f"before the team's latest, so they are taken to have left the team")
         gone = left_by.get(cid)
         champs = champ_names.get(cid, [])
         if gone:
