@@ -181,8 +181,27 @@ def test_suggest_cli_json(tmp_path, capsys):
     assert out["threads"] == 2 and out["single_threaded"] is False
     first = out["next_contacts"][0]
     assert first["person"] == "Vic Vee" and first["title"] == "VP Engineering"
-    assert "fills the exec gap: no executive contact yet" in first["why"]
-    assert "not in the CRM yet" in first["why"]
+    # Vic is an executive Ann knows: a thread, so there is no exec gap for him to fill.
+    assert first["why"] == ["known to Ann Lee on LinkedIn", "whitespace: nobody met in engineering yet",
+                            "not in the CRM yet"]
     prospect = s.cli(capsys, "suggest", "--company", "Globex")
     assert prospect["status"] is None and [c["person"] for c in prospect["next_contacts"]][:1] in (["Joe Smith"],
                                                                                                  ["Rich Roe"])
+
+
+def test_suggest_fills_the_exec_gap_with_an_executive_nobody_knows_now(tmp_path, capsys):
+    """The exec gap is the risk score's 'no exec contact': only an executive who is no thread fills it."""
+    s = FileStory(tmp_path)
+    s.crm_accounts(JAN, [("Northwind", "Customer", "northwind.com", "Ann Lee", "100000", "2026-05-01", "2026-03-01")])
+    # Bob knew the CIO in January; his March export dropped her: she is at Northwind, but no thread.
+    s.connections("Bob Ray", JAN, [("Cy Cole", "Northwind", "CIO", "2023-02-01", "cycole"),
+                                   ("Sue Park", "Northwind", "Analyst", "2024-01-05", "suepark")])
+    s.connections("Bob Ray", MAR, [("Sue Park", "Northwind", "Analyst", "2024-01-05", "suepark")])
+    s.load()
+    acct = next(a for a in s.report(capsys)["accounts"] if a["account"] == "Northwind")
+    assert "no exec contact" in acct["reasons"]
+    out = s.cli(capsys, "suggest", "--company", "Northwind")
+    assert [(c["person"], c["why"]) for c in out["next_contacts"]] == [
+        ("Cy Cole", ["fills the exec gap: no executive contact yet", "whitespace: nobody met in IT yet",
+                     "not in the CRM yet"]),
+        ("Sue Park", ["known to Bob Ray on LinkedIn", "not in the CRM yet"])]

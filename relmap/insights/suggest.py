@@ -11,9 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from relmap.insights.context import Context, combine_keys, department, month, seniority
+from relmap.insights.context import Context, combine_keys, department, month
 from relmap.insights.moves import arrivals
+from relmap.insights.threading import thread_people
 from relmap.insights.weights import SETTINGS
+
+_DEPARTMENT_LABELS = {"it": "IT"}  # department keys written as a sentence would
 
 
 def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) -> dict[int, list[dict]]:
@@ -40,14 +43,16 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
     title = cur["title"].iloc[rows]
     sen = cur["seniority"].to_numpy()[rows]
     status = risk.set_index("company_id")["status"]
-    has_exec_contact: set = set()
     if len(crm):
         # Only contacts still there count: a CRM contact who moved on leaves a gap.
         still = crm["person_id"].map(cur["company_id"]) == crm["company_id"]
         crm = crm[still.to_numpy(dtype=bool, na_value=False)]
+    # The exec gap is the risk score's "no exec contact": no executive among the account's threads
+    # (live LinkedIn relationships and CRM contacts still there), so an executive a rep already
+    # knows closes it and is not offered as filling it.
+    tp = thread_people(ctx, ids)
+    has_exec_contact = set(tp.loc[tp["seniority"] == "executive", "company_id"].astype("int64"))
     if len(crm):
-        crm_sen = crm.assign(s=seniority(crm["title"]))
-        has_exec_contact = set(crm_sen.loc[crm_sen["s"] == "executive", "company_id"].dropna().astype("int64"))
         crm_depts = crm.assign(d=department(crm["title"])).dropna(subset=["d", "company_id"])
         covered_co = crm_depts["company_id"].to_numpy(dtype="int64")
         covered_dept = crm_depts["d"].to_numpy(dtype=object)
@@ -108,7 +113,7 @@ def next_contacts(ctx: Context, risk: pd.DataFrame, limit: int | None = None) ->
         if e:
             why.append("fills the exec gap: no executive contact yet")
         if w:
-            why.append(f"whitespace: nobody met in {d} yet")
+            why.append(f"whitespace: nobody met in {_DEPARTMENT_LABELS.get(d, d)} yet")
         why.append("not in the CRM yet")
         out[c].append({"person": name, "person_id": p, "title": t if isinstance(t, str) else None, "why": why})
     return out
@@ -118,8 +123,6 @@ def account_suggestions(ctx: Context, company_id: int, limit: int | None = None)
     """Next best contacts at one company, scored account or not (what ``python -m relmap suggest`` prints):
     ``{"company", "status", "threads", "single_threaded", "next_contacts": [{"person", "person_id", "title",
     "why"}]}``. ``status`` is the CRM status (None when the company is not a CRM account)."""
-    from relmap.insights.threading import thread_people
-
     cid = int(ctx.canon.get(int(company_id), company_id))
     status = ctx.accounts["status"].get(cid) if cid in ctx.accounts.index else None
     threads = int(len(thread_people(ctx, [cid])))
