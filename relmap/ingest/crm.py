@@ -1354,8 +1354,8 @@ def _shape(kind: str, r: dict, rec: dict, line: int, problems: list[Problem]) ->
 
 def guess_vendor(header: list[str]) -> str:
     """Which CRM (or address book, or lead list) wrote a header: salesforce-export, salesforce,
-    hubspot, zoho, apollo, pipedrive, dynamics, close, copper, monday, attio, google-contacts,
-    yahoo, outlook, sales-navigator or mapped.
+    hubspot, zoho, apollo, pipedrive, dynamics, close, copper, monday, attio, freshsales, salesloft,
+    google-contacts, yahoo, outlook, sales-navigator or mapped.
 
     >>> guess_vendor(["Deal - ID", "Deal - Title"]), guess_vendor(["(Do Not Modify) Contact", "Full Name"])
     ('pipedrive', 'dynamics')
@@ -1399,6 +1399,10 @@ def guess_vendor(header: list[str]) -> str:
     if {"accountid", "stagename", "firstname", "iswon", "ownerid"} & set(normed) and \
             any(h in ("Id", "AccountId", "FirstName", "StageName", "OwnerId") for h in header):
         return "salesforce-export"
+    if "salesowner" in normed:
+        return "freshsales"  # Freshsales names every record's owner "Sales owner"
+    if "personstage" in normed:
+        return "salesloft"  # Salesloft's people export ("Account: Name", "Owner: Name", "Person Stage")
     if {"accountname", "opportunityname", "accountowner", "contactrole", "opportunityowner", "companyaccount",
             "leadowner", "contactowner"} & set(normed):
         return "salesforce"
