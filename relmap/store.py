@@ -398,10 +398,7 @@ class Store:
 
     def rep_has_connections(self, conn: Connection, rep_id: int) -> bool:
         """Whether any export of the rep's already holds a LinkedIn connection with a date."""
-        query = (select(relationships.c.id)
-                 .where(relationships.c.rep_id == rep_id, relationships.c.source == "linkedin",
-                        relationships.c.connected_on.is_not(None))
-                 .limit(1))
+        query = select(relationships.c.id).where(*_dated_linkedin_connections(rep_id)).limit(1)
         return conn.execute(query).first() is not None
 
     def rep_connections_by_name(self, conn: Connection, rep_id: int, name_keys: Iterable[str]) -> pd.DataFrame:
@@ -415,8 +412,7 @@ class Store:
                 select(people.c.id.label("person_id"), people.c.name_key, people.c.profile_url,
                        relationships.c.connected_on)
                 .select_from(people.join(relationships, relationships.c.person_id == people.c.id))
-                .where(relationships.c.rep_id == rep_id, relationships.c.source == "linkedin",
-                       relationships.c.connected_on.is_not(None), people.c.name_key.in_(chunk))
+                .where(*_dated_linkedin_connections(rep_id), people.c.name_key.in_(chunk))
                 .distinct()
             )
             frames.append(_frame(conn.execute(query), columns))
@@ -1154,6 +1150,12 @@ def _sql_literal(value: object) -> str | None:
     if isinstance(value, str) and "\x00" not in value:
         return "'" + value.replace("'", "''") + "'"
     return None
+
+
+def _dated_linkedin_connections(rep_id: int) -> tuple:
+    """Conditions on ``relationships`` for the rep's LinkedIn connections that have a date."""
+    return (relationships.c.rep_id == rep_id, relationships.c.source == "linkedin",
+            relationships.c.connected_on.is_not(None))
 
 
 def _iso_dates(values: list) -> list:

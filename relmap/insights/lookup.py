@@ -37,17 +37,13 @@ def find_company(ctx: Context, name: str) -> int:
     """The canonical company id for ``name`` (raises ``NotFound`` with close names)."""
     comp = ctx.frames.companies
     names = ctx.company_name
-    key = company_key(name)
-    if key is not None and len(comp):
-        hit = comp.loc[comp["norm_key"] == key, "company_id"]
-        if len(hit):
-            return int(ctx.canon.get(int(hit.iloc[0]), int(hit.iloc[0])))
-    # A domain typed for the company (``acme.com``, ``https://www.acme.com``): the company with that domain.
-    domain = normalise_domain(name) if " " not in name.strip() and len(comp) else None
-    if domain is not None:
-        hit = comp.loc[comp["domain"] == domain, "company_id"]
-        if len(hit):
-            return int(ctx.canon.get(int(hit.iloc[0]), int(hit.iloc[0])))
+    # By matching key, then by a domain typed for the company (``acme.com``, ``https://www.acme.com``).
+    domain = normalise_domain(name) if " " not in name.strip() else None
+    for column, value in (("norm_key", company_key(name)), ("domain", domain)):
+        if value is not None and len(comp):
+            hit = comp.loc[comp[column] == value, "company_id"]
+            if len(hit):
+                return int(ctx.canon.get(int(hit.iloc[0]), int(hit.iloc[0])))
     wanted = _norm(name)
     every = pd.concat([pd.Series(names.index, index=names.astype(str).map(_norm)),
                        pd.Series(comp["company_id"].map(ctx.canon).fillna(comp["company_id"]).to_numpy(),

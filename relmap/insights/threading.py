@@ -29,9 +29,17 @@ def account_ids(ctx: Context, include_prospects: bool = False) -> list[int]:
 
 def thread_people(ctx: Context, company_ids) -> pd.DataFrame:
     """People currently at the accounts with a live relationship, most senior first per account:
-    company_id, person_id, title, seniority, in_crm."""
+    company_id, person_id, title, seniority, in_crm.
+
+    The last answer is kept in ``ctx.cache``: a report asks for the same accounts twice (risk,
+    then next contacts), and so does ``suggest`` for one account. Treat the frame as read-only.
+    """
+    key = tuple(sorted({int(c) for c in company_ids}))  # the answer is sorted by company: order is no part of it
+    last = ctx.cache.get("thread_people")
+    if last is not None and last[0] == key:
+        return last[1]
     cur = ctx.current
-    rows = np.flatnonzero(cur["company_id"].isin(list(company_ids)).to_numpy())
+    rows = np.flatnonzero(cur["company_id"].isin(key).to_numpy())
     pid = cur.index.to_numpy(dtype="int64")[rows]
     crm = ctx.contacts
     in_crm = pd.Series(pid).isin(crm["person_id"]).to_numpy() if len(crm) else np.zeros(len(pid), dtype=bool)
@@ -41,9 +49,11 @@ def thread_people(ctx: Context, company_ids) -> pd.DataFrame:
     level = cur["seniority"].to_numpy()[rows]
     rank = np.select([level == k for k in _SEN_RANK], list(_SEN_RANK.values()), len(_SEN_RANK))
     order = np.lexsort((pid, rank, company))
-    return pd.DataFrame({"company_id": company[order], "person_id": pid[order],
-                         "title": cur["title"].iloc[rows[order]].to_numpy(), "seniority": level[order],
-                         "in_crm": in_crm[live][order]})
+    out = pd.DataFrame({"company_id": company[order], "person_id": pid[order],
+                        "title": cur["title"].iloc[rows[order]].to_numpy(), "seniority": level[order],
+                        "in_crm": in_crm[live][order]})
+    ctx.cache["thread_people"] = (key, out)
+    return out
 
 
 def _days(days: pd.Series) -> list:
